@@ -1,0 +1,42 @@
+# Host world: compiler flags and the test registration helpers.
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+add_compile_options(-Wall -Wextra -Werror -g -O1)
+
+find_path(CMOCKA_INCLUDE_DIR cmocka.h REQUIRED)
+find_library(CMOCKA_LIBRARY cmocka REQUIRED)
+
+# ns_unit_test(NAME SOURCES src...): a cmocka test binary, run by CTest with label `unit`.
+function(ns_unit_test NAME)
+    cmake_parse_arguments(A "" "" "SOURCES" ${ARGN})
+    add_executable(${NAME} ${A_SOURCES})
+    target_include_directories(${NAME} PRIVATE ${CMOCKA_INCLUDE_DIR}
+        ${CMAKE_SOURCE_DIR}/kernel/include
+        ${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/include
+        ${CMAKE_SOURCE_DIR}/libsel4/include)
+    target_link_libraries(${NAME} PRIVATE ${CMOCKA_LIBRARY})
+    add_test(NAME unit.${NAME} COMMAND ${NAME})
+    set_tests_properties(unit.${NAME} PROPERTIES LABELS unit TIMEOUT 60)
+endfunction()
+
+# ns_qemu_test(NAME [SOURCES ...] [DEFINES ...] [IMAGE other] [RUNNER_ARGS ...] [TIMEOUT s]
+# [WILL_FAIL]): boots images/<IMAGE or NAME>.elf under QEMU through tools/qemu-run;
+# label `qemu`. WILL_FAIL marks a test whose failure is the expected outcome.
+function(ns_qemu_test NAME)
+    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT" "SOURCES;RUNNER_ARGS;DEFINES" ${ARGN})
+    if(NOT A_IMAGE)
+        set(A_IMAGE ${NAME})
+    endif()
+    if(NOT A_TIMEOUT)
+        set(A_TIMEOUT 60)
+    endif()
+    add_test(NAME qemu.${NAME}
+        COMMAND ${CMAKE_SOURCE_DIR}/tools/qemu-run --timeout ${A_TIMEOUT} --memory ${NS_RAM_MB}
+            --log ${CMAKE_BINARY_DIR}/qemu-logs/${NAME}.log ${A_RUNNER_ARGS}
+            ${NS_IMAGE_DIR}/${A_IMAGE}.elf)
+    math(EXPR ctest_timeout "${A_TIMEOUT} + 30")
+    set_tests_properties(qemu.${NAME} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})
+    if(A_WILL_FAIL)
+        set_tests_properties(qemu.${NAME} PROPERTIES WILL_FAIL TRUE)
+    endif()
+endfunction()
