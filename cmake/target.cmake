@@ -23,6 +23,23 @@ function(ns_user_program NAME)
     set_target_properties(${NAME} PROPERTIES SUFFIX .elf)
 endfunction()
 
+# ns_embed_programs(TARGET PROGRAMS p...): links each program's ELF file into TARGET as
+# `extern const char embedded_<p>[], embedded_<p>_end[];` (for spawning processes).
+function(ns_embed_programs TARGET)
+    cmake_parse_arguments(A "" "" "PROGRAMS" ${ARGN})
+    set(src ${CMAKE_SOURCE_DIR}/runtime/src/embed.S)
+    foreach(p ${A_PROGRAMS})
+        set(obj ${CMAKE_CURRENT_BINARY_DIR}/${TARGET}.embed.${p}.o)
+        add_custom_command(OUTPUT ${obj}
+            COMMAND ${CMAKE_C_COMPILER} -c ${src} "-DEMBED_NAME=${p}"
+                "-DEMBED_PATH=\"$<TARGET_FILE:${p}>\"" -o ${obj}
+            DEPENDS ${p} ${src}
+            VERBATIM)
+        set_source_files_properties(${obj} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+        target_sources(${TARGET} PRIVATE ${obj})
+    endforeach()
+endfunction()
+
 # ns_kernel_image(NAME ROOTTASK program [KERNEL objlib]): target NAME.img, file
 # images/NAME.elf: the kernel with the root task's ELF carried inside it.
 function(ns_kernel_image NAME)
@@ -50,10 +67,14 @@ endfunction()
 # ns_qemu_test(NAME [SOURCES ...] [IMAGE other] ...): in this world, builds the test's root
 # task and its image (the host world registers the CTest entry).
 function(ns_qemu_test NAME)
-    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT" "SOURCES;RUNNER_ARGS;DEFINES" ${ARGN})
+    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT" "SOURCES;RUNNER_ARGS;DEFINES;EMBED"
+        ${ARGN})
     if(A_SOURCES)
         ns_user_program(test_${NAME} SOURCES ${A_SOURCES} LIBS qemu_testlib)
         target_compile_definitions(test_${NAME} PRIVATE ${A_DEFINES})
+        if(A_EMBED)
+            ns_embed_programs(test_${NAME} PROGRAMS ${A_EMBED})
+        endif()
         ns_kernel_image(${NAME} ROOTTASK test_${NAME})
     endif()
 endfunction()

@@ -10,6 +10,104 @@
 #include <sel4/errors.h>
 #include <sel4/syscalls.h>
 #include <sel4/bootinfo.h>
+#include <sel4/constants.h>
+#include <sel4/messageinfo.h>
+#include <sel4/objecttype.h>
+#include <sel4/invocation.h>
+
+/* This thread's IPC buffer. The kernel keeps its address in TPIDRRO_EL0 (set by
+ * TCB_Configure / TCB_SetIPCBuffer), so no runtime set-up is needed. */
+static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void)
+{
+    seL4_IPCBuffer *b;
+    __asm__ volatile("mrs %0, tpidrro_el0" : "=r"(b));
+    return b;
+}
+
+static inline seL4_Word seL4_GetMR(int i)
+{
+    return seL4_GetIPCBuffer()->msg[i];
+}
+
+static inline void seL4_SetMR(int i, seL4_Word v)
+{
+    seL4_GetIPCBuffer()->msg[i] = v;
+}
+
+/* Extra capability i of the next message (a cptr in the sender's CSpace). */
+static inline void seL4_SetCap(int i, seL4_CPtr cptr)
+{
+    seL4_GetIPCBuffer()->caps_or_badges[i] = cptr;
+}
+
+/* Badge of the i-th capability a received message unwrapped. */
+static inline seL4_Word seL4_GetBadge(int i)
+{
+    return seL4_GetIPCBuffer()->caps_or_badges[i];
+}
+
+/* Where the next received capability is stored: (root, index, depth). */
+static inline void seL4_SetCapReceivePath(seL4_CPtr root, seL4_CPtr index, seL4_Word depth)
+{
+    seL4_IPCBuffer *b = seL4_GetIPCBuffer();
+    b->receiveCNode = root;
+    b->receiveIndex = index;
+    b->receiveDepth = depth;
+}
+
+/* seL4_Call with message registers 0..3 passed in registers (x2..x5); any pointer may be
+ * NULL, meaning zero in and ignored out. */
+static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                  seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                                                  seL4_Word *mr3)
+{
+    register seL4_Word x0 __asm__("x0") = dest;
+    register seL4_Word x1 __asm__("x1") = info.words[0];
+    register seL4_Word x2 __asm__("x2") = mr0 ? *mr0 : 0;
+    register seL4_Word x3 __asm__("x3") = mr1 ? *mr1 : 0;
+    register seL4_Word x4 __asm__("x4") = mr2 ? *mr2 : 0;
+    register seL4_Word x5 __asm__("x5") = mr3 ? *mr3 : 0;
+    register seL4_Word x7 __asm__("x7") = (seL4_Word)seL4_SysCall;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     : "r"(x7)
+                     : "memory");
+    if (mr0)
+        *mr0 = x2;
+    if (mr1)
+        *mr1 = x3;
+    if (mr2)
+        *mr2 = x4;
+    if (mr3)
+        *mr3 = x5;
+    seL4_MessageInfo_t out = {{x1}};
+    return out;
+}
+
+/* seL4_Call: message registers 0..3 travel in registers but are read from and written back
+ * to the IPC buffer, so seL4_GetMR/seL4_SetMR see every register. */
+static inline seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t info)
+{
+    seL4_IPCBuffer *b = seL4_GetIPCBuffer();
+    return seL4_CallWithMRs(dest, info, &b->msg[0], &b->msg[1], &b->msg[2], &b->msg[3]);
+}
+
+/* seL4_Send: no reply (an invocation sent this way reports no error). */
+static inline void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t info)
+{
+    seL4_IPCBuffer *b = seL4_GetIPCBuffer();
+    register seL4_Word x0 __asm__("x0") = dest;
+    register seL4_Word x1 __asm__("x1") = info.words[0];
+    register seL4_Word x2 __asm__("x2") = b->msg[0];
+    register seL4_Word x3 __asm__("x3") = b->msg[1];
+    register seL4_Word x4 __asm__("x4") = b->msg[2];
+    register seL4_Word x5 __asm__("x5") = b->msg[3];
+    register seL4_Word x7 __asm__("x7") = (seL4_Word)seL4_SysSend;
+    __asm__ volatile("svc #0"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     : "r"(x7)
+                     : "memory");
+}
 
 /* Writes one character to the kernel console. */
 static inline void seL4_DebugPutChar(char c)
@@ -42,5 +140,30 @@ static inline __attribute__((noreturn)) void seL4_DebugShutdown(seL4_Word status
     __asm__ volatile("svc #0" ::"r"(x0), "r"(x7) : "memory");
     __builtin_unreachable();
 }
+
+/* Names the thread for kernel messages (fault reports, debug output). */
+static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name)
+{
+    char *dst = (char *)seL4_GetIPCBuffer()->msg;
+    unsigned i = 0;
+    for (; name[i] && i < sizeof(seL4_Word) * seL4_MsgMaxLength - 1; i++)
+        dst[i] = name[i];
+    dst[i] = '\0';
+    register seL4_Word x0 __asm__("x0") = tcb;
+    register seL4_Word x7 __asm__("x7") = (seL4_Word)seL4_SysDebugNameThread;
+    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x7) : "memory");
+}
+
+/* The kind of capability in slot cap of the caller's CSpace (seL4_CapType_*; Null if the
+ * lookup fails). */
+static inline seL4_Word seL4_DebugCapIdentify(seL4_CPtr cap)
+{
+    register seL4_Word x0 __asm__("x0") = cap;
+    register seL4_Word x7 __asm__("x7") = (seL4_Word)seL4_SysDebugCapIdentify;
+    __asm__ volatile("svc #0" : "+r"(x0) : "r"(x7) : "memory");
+    return x0;
+}
+
+#include <sel4/invocations.h>
 
 #endif
