@@ -11,5 +11,8 @@
 #define CONFIG_NUM_PRIORITIES    256
 #define CONFIG_MAX_PRIO          (CONFIG_NUM_PRIORITIES - 1)
 #define CONFIG_KERNEL_STACK_SIZE 16384
+#ifndef CONFIG_ROOT_CNODE_BITS
+#define CONFIG_ROOT_CNODE_BITS 12 /* seL4's default root CNode size */
+#endif
 
 #endif

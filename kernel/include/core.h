@@ -28,6 +28,11 @@ struct core {
     struct tcb idle;       /* stands for "no thread runs"; never enters EL0 */
     unsigned live_threads; /* threads not Inactive */
     uint64_t ticks;
+    /* Machine state owned by threads: the loaded address space (architecture encoding),
+     * the thread whose registers the FPU holds, and the FPU trap setting in force. */
+    word_t vm_root;
+    struct tcb *fpu_owner;
+    word_t fpu_trap_setting;
     uint64_t ready_bitmap[CONFIG_NUM_PRIORITIES / 64];
     struct ready_queue ready[CONFIG_NUM_PRIORITIES];
 };

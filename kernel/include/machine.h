@@ -21,6 +21,8 @@ void irq_disable(unsigned irq);
 /* Acknowledges the highest-priority pending interrupt; returns its ID, or IRQ_NONE. */
 unsigned irq_ack(void);
 void irq_end(unsigned irq);
+/* Is an interrupt pending while the kernel runs with interrupts masked? */
+bool irq_pending(void);
 #define IRQ_NONE 1023u
 
 void timer_init(void);

@@ -91,8 +91,9 @@ el1_entry:
     msr     mair_el1, x1
     ldr     x1, =TCR_VALUE
     mrs     x2, id_aa64mmfr0_el1
-    and     x2, x2, #7
-    bfi     x1, x2, #32, #3
+    and     x3, x2, #7
+    bfi     x1, x3, #32, #3             /* IPS: the CPU's physical address size */
+    orr     x1, x1, #(1 << 36)          /* AS: 16-bit ASIDs (checked in arch_cpu_init) */
     msr     tcr_el1, x1
     msr     ttbr0_el1, x0
     msr     ttbr1_el1, x0

@@ -3,6 +3,7 @@
  * to EL0, and kernel exceptions (always a kernel bug: dump and stop).
  */
 #include <arch/arch.h>
+#include <arch/objects.h>
 #include <arch/sysreg.h>
 #include <arch/vspace.h>
 #include <api/syscall.h>
@@ -13,6 +14,7 @@
 
 /* Exception classes (ESR_EL1.EC) handled here. */
 #define EC_UNKNOWN    0x00
+#define EC_FP_ACCESS  0x07
 #define EC_SVC64      0x15
 #define EC_IABT_LOWER 0x20
 #define EC_PC_ALIGN   0x22
@@ -37,8 +39,15 @@ void arch_dump_frame(const struct user_frame *f)
 void arch_cpu_init(void)
 {
     write_tpidr_el1((uint64_t)(uintptr_t)this_core());
-    /* FP/SIMD usable at EL0 and EL1 (the kernel itself is built without FP). */
-    write_cpacr_el1(3ull << 20);
+    /* FP/SIMD: EL0 use traps until a thread owns the FPU (lazy switching). The kernel is
+     * built without FP; only fpu.S touches the registers. */
+    write_cpacr_el1(1ull << 20);
+    this_core()->fpu_trap_setting = 1ull << 20;
+    /* 16-bit ASIDs (seL4_NumASIDPoolsBits + seL4_ASIDPoolIndexBits). */
+    uint64_t mmfr0;
+    __asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
+    if (((mmfr0 >> 4) & 0xf) != 2)
+        panic("this CPU lacks 16-bit ASIDs");
     /* EL0 may read the virtual counter and program the virtual timer. */
     write_cntkctl_el1(BIT(1) | BIT(8));
     isb();
@@ -53,8 +62,15 @@ void arch_switch_thread(struct tcb *prev, struct tcb *next)
         return;
     write_tpidr_el0(next->frame.tpidr);
     write_tpidrro_el0(next->frame.tpidrro);
-    if (prev == &c->idle || prev->vspace_root != next->vspace_root)
-        vspace_activate(next->vspace_root, next->asid);
+    arch_set_vm_root(next);
+    fpu_switch(next);
+}
+
+bool irq_pending(void)
+{
+    uint64_t isr;
+    __asm__ volatile("mrs %0, isr_el1" : "=r"(isr));
+    return isr & BIT(7);
 }
 
 /* Handles every interrupt that is pending now. */
@@ -90,7 +106,12 @@ noreturn void kernel_exit(void)
         handle_pending_irqs();
         schedule();
     }
-    restore_user_frame(&c->cur->frame);
+    struct tcb *t = c->cur;
+    if (t->state == THREAD_RESTART) {
+        t->frame.pc = t->frame.fault_ip;
+        t->state = THREAD_RUNNING;
+    }
+    restore_user_frame(&t->frame);
 }
 
 noreturn void handle_el0_sync(void)
@@ -103,21 +124,28 @@ noreturn void handle_el0_sync(void)
     switch (ec) {
     case EC_SVC64:
         t->frame.fault_ip = t->frame.pc - 4;
+        preemption_reset();
         handle_syscall(t);
+        break;
+    case EC_FP_ACCESS:
+        fpu_trap(t);
         break;
     case EC_DABT_LOWER:
     case EC_IABT_LOWER:
+        t->frame.fault_ip = t->frame.pc;
         f.type = FAULT_VM;
         f.addr = read_far_el1();
         f.instruction = ec == EC_IABT_LOWER;
         fault_raise(t, &f);
         break;
     case EC_PC_ALIGN:
+        t->frame.fault_ip = t->frame.pc;
         f.addr = read_far_el1();
         f.type = FAULT_USER_EXCEPTION;
         fault_raise(t, &f);
         break;
     default:
+        t->frame.fault_ip = t->frame.pc;
         f.type = FAULT_USER_EXCEPTION;
         fault_raise(t, &f);
         break;

@@ -3,19 +3,26 @@
  *
  * Thread states (seL4's, the subset that exists so far):
  *
- *     Inactive --resume--> Running <--> Restart
- *        ^                    |
- *        +-- suspend/fault ---+
+ *     Inactive --resume--> Restart --runs--> Running
+ *        ^                                      |
+ *        +------------ suspend / fault ---------+
  *
  * Running and Restart are runnable; a runnable thread other than the current one sits in
- * its priority's ready queue. Restart means "re-execute the syscall at fault_ip".
+ * its priority's ready queue. Restart means "continue at fault_ip" (re-execute a syscall
+ * or a faulting instruction, or start where WriteRegisters put the pc).
+ *
+ * Like seL4, a TCB holds capability slots of its own: its CSpace root, its VSpace root and
+ * its IPC buffer frame. They take part in derivation like any slot, so deleting the last
+ * cap to a CNode that a thread uses as its CSpace is impossible while the thread exists.
  */
 #ifndef OBJECT_TCB_H
 #define OBJECT_TCB_H
 
 #include <types.h>
+#include <object/cap.h>
 #include <arch/frame.h>
 #include <sel4/bootinfo.h>
+#include <sel4/objecttype.h>
 
 enum thread_state {
     THREAD_INACTIVE = 0,
@@ -23,11 +30,30 @@ enum thread_state {
     THREAD_RESTART,
 };
 
-#define TCB_NAME_LEN 16
+enum tcb_slot {
+    TCB_CSPACE = 0,
+    TCB_VSPACE,
+    TCB_IPCBUF,
+    TCB_NUM_SLOTS,
+};
+
+#define TCB_NAME_LEN      16
+#define TCB_MSG_REGISTERS 4 /* message registers passed in x2..x5 */
+
+/* FP/SIMD registers, saved lazily (only when another thread wants the FPU). */
+struct fpu_state {
+    uint64_t q[64]; /* q0..q31, two words each */
+    uint32_t fpsr;
+    uint32_t fpcr;
+} __attribute__((aligned(16)));
 
 struct tcb {
     /* Saved user registers: written by exception entry while the thread runs. */
     struct user_frame frame;
+    struct fpu_state fpu;
+
+    /* Capability slots of the thread (see above). */
+    struct cte slots[TCB_NUM_SLOTS];
 
     /* Scheduling state: changed only inside the kernel (one core, interrupts masked). */
     uint8_t state;
@@ -38,20 +64,30 @@ struct tcb {
     struct tcb *sched_next;
     struct tcb *sched_prev;
 
-    /* Address space: physical address of the VSpace root table and its ASID. */
-    paddr_t vspace_root;
-    uint16_t asid;
-
-    /* IPC buffer: user address and the kernel's view of the same memory. */
-    vaddr_t ipc_buffer_va;
-    seL4_IPCBuffer *ipc_buffer;
+    word_t ipc_buffer_va; /* the IPC buffer's user address (in the frame in TCB_IPCBUF) */
+    word_t fault_ep;      /* cptr of the fault endpoint, looked up when a fault happens */
 
     char name[TCB_NAME_LEN];
 };
+
+_Static_assert(sizeof(struct tcb) <= (1u << seL4_TCBBits), "TCB fits its object size");
 
 static inline bool thread_is_runnable(const struct tcb *t)
 {
     return t->state == THREAD_RUNNING || t->state == THREAD_RESTART;
 }
+
+/* Sets up a freshly zeroed TCB object: inactive, priority 0, MCP 0. */
+void tcb_init(struct tcb *t);
+/* Called when the last cap to t goes: t stops (leaves every queue, loses the FPU). Its
+ * slots are emptied afterwards by the caller (zombie processing). */
+void tcb_finalise(struct tcb *t);
+/* The kernel's view of t's IPC buffer, or NULL if it has none. */
+seL4_IPCBuffer *tcb_ipc_buffer(struct tcb *t);
+/* Starts an inactive thread (seL4's restart): it continues at fault_ip. */
+void tcb_restart(struct tcb *t);
+/* Stops a thread (seL4's suspend): a running thread will continue after its current
+ * instruction when restarted. */
+void tcb_suspend(struct tcb *t);
 
 #endif

@@ -39,19 +39,22 @@ static inline seL4_Word seL4_CNode_CapData_new(seL4_Word guard, seL4_Word guardS
     return (guard << 6) | (guardSize & 0x3f);
 }
 
-/* Invokes cap with label and the first n of mr[] as message registers (those past the
+/* Invokes cap with label, the first n words of in[] as message registers (those past the
  * fourth go through the IPC buffer) and ncaps extra caps already set with seL4_SetCap.
- * Returns the error; the reply's registers are left in mr[0..3]. */
-static inline seL4_Error seL4_Invoke_(seL4_CPtr cap, seL4_Word label, seL4_Word ncaps, seL4_Word n,
-                                      seL4_Word mr[])
+ * Returns the error; if out is not NULL it receives the reply's message registers 0..3. */
+static inline seL4_Error seL4_Invoke_(seL4_CPtr cap, seL4_Word label, seL4_Word ncaps,
+                                      seL4_Word n, const seL4_Word in[], seL4_Word out[4])
 {
     for (seL4_Word i = 4; i < n; i++)
-        seL4_SetMR((int)i, mr[i]);
-    seL4_Word r[4] = {n > 0 ? mr[0] : 0, n > 1 ? mr[1] : 0, n > 2 ? mr[2] : 0, n > 3 ? mr[3] : 0};
-    seL4_MessageInfo_t info =
-        seL4_CallWithMRs(cap, seL4_MessageInfo_new(label, 0, ncaps, n), &r[0], &r[1], &r[2], &r[3]);
-    for (int i = 0; i < 4; i++)
-        mr[i] = r[i];
+        seL4_SetMR((int)i, in[i]);
+    seL4_Word r[4] = {n > 0 ? in[0] : 0, n > 1 ? in[1] : 0, n > 2 ? in[2] : 0,
+                      n > 3 ? in[3] : 0};
+    seL4_MessageInfo_t info = seL4_CallWithMRs(cap, seL4_MessageInfo_new(label, 0, ncaps, n),
+                                               &r[0], &r[1], &r[2], &r[3]);
+    if (out) {
+        for (int i = 0; i < 4; i++)
+            out[i] = r[i];
+    }
     return (seL4_Error)seL4_MessageInfo_get_label(info);
 }
 
@@ -64,7 +67,7 @@ static inline seL4_Error seL4_Untyped_Retype(seL4_Untyped service, seL4_Word typ
 {
     seL4_Word mr[6] = {type, size_bits, node_index, node_depth, node_offset, num_objects};
     seL4_SetCap(0, root);
-    return seL4_Invoke_(service, UntypedRetype, 1, 6, mr);
+    return seL4_Invoke_(service, UntypedRetype, 1, 6, mr, NULL);
 }
 
 /* ---- CNode ---- */
@@ -76,7 +79,7 @@ static inline seL4_Error seL4_CNode_Copy(seL4_CNode service, seL4_Word dest_inde
 {
     seL4_Word mr[5] = {dest_index, dest_depth, src_index, src_depth, rights.words[0]};
     seL4_SetCap(0, src_root);
-    return seL4_Invoke_(service, CNodeCopy, 1, 5, mr);
+    return seL4_Invoke_(service, CNodeCopy, 1, 5, mr, NULL);
 }
 
 static inline seL4_Error seL4_CNode_Mint(seL4_CNode service, seL4_Word dest_index,
@@ -86,7 +89,7 @@ static inline seL4_Error seL4_CNode_Mint(seL4_CNode service, seL4_Word dest_inde
 {
     seL4_Word mr[6] = {dest_index, dest_depth, src_index, src_depth, rights.words[0], badge};
     seL4_SetCap(0, src_root);
-    return seL4_Invoke_(service, CNodeMint, 1, 6, mr);
+    return seL4_Invoke_(service, CNodeMint, 1, 6, mr, NULL);
 }
 
 static inline seL4_Error seL4_CNode_Move(seL4_CNode service, seL4_Word dest_index,
@@ -95,7 +98,7 @@ static inline seL4_Error seL4_CNode_Move(seL4_CNode service, seL4_Word dest_inde
 {
     seL4_Word mr[4] = {dest_index, dest_depth, src_index, src_depth};
     seL4_SetCap(0, src_root);
-    return seL4_Invoke_(service, CNodeMove, 1, 4, mr);
+    return seL4_Invoke_(service, CNodeMove, 1, 4, mr, NULL);
 }
 
 static inline seL4_Error seL4_CNode_Mutate(seL4_CNode service, seL4_Word dest_index,
@@ -105,19 +108,19 @@ static inline seL4_Error seL4_CNode_Mutate(seL4_CNode service, seL4_Word dest_in
 {
     seL4_Word mr[5] = {dest_index, dest_depth, src_index, src_depth, badge};
     seL4_SetCap(0, src_root);
-    return seL4_Invoke_(service, CNodeMutate, 1, 5, mr);
+    return seL4_Invoke_(service, CNodeMutate, 1, 5, mr, NULL);
 }
 
 static inline seL4_Error seL4_CNode_Delete(seL4_CNode service, seL4_Word index, seL4_Uint8 depth)
 {
     seL4_Word mr[2] = {index, depth};
-    return seL4_Invoke_(service, CNodeDelete, 0, 2, mr);
+    return seL4_Invoke_(service, CNodeDelete, 0, 2, mr, NULL);
 }
 
 static inline seL4_Error seL4_CNode_Revoke(seL4_CNode service, seL4_Word index, seL4_Uint8 depth)
 {
     seL4_Word mr[2] = {index, depth};
-    return seL4_Invoke_(service, CNodeRevoke, 0, 2, mr);
+    return seL4_Invoke_(service, CNodeRevoke, 0, 2, mr, NULL);
 }
 
 /* ---- TCB ---- */
@@ -131,7 +134,7 @@ static inline seL4_Error seL4_TCB_Configure(seL4_TCB service, seL4_Word fault_ep
     seL4_SetCap(0, cspace_root);
     seL4_SetCap(1, vspace_root);
     seL4_SetCap(2, bufferFrame);
-    return seL4_Invoke_(service, TCBConfigure, 3, 4, mr);
+    return seL4_Invoke_(service, TCBConfigure, 3, 4, mr, NULL);
 }
 
 static inline seL4_Error seL4_TCB_SetPriority(seL4_TCB service, seL4_TCB authority,
@@ -139,14 +142,14 @@ static inline seL4_Error seL4_TCB_SetPriority(seL4_TCB service, seL4_TCB authori
 {
     seL4_Word mr[1] = {priority};
     seL4_SetCap(0, authority);
-    return seL4_Invoke_(service, TCBSetPriority, 1, 1, mr);
+    return seL4_Invoke_(service, TCBSetPriority, 1, 1, mr, NULL);
 }
 
 static inline seL4_Error seL4_TCB_SetMCPriority(seL4_TCB service, seL4_TCB authority, seL4_Word mcp)
 {
     seL4_Word mr[1] = {mcp};
     seL4_SetCap(0, authority);
-    return seL4_Invoke_(service, TCBSetMCPriority, 1, 1, mr);
+    return seL4_Invoke_(service, TCBSetMCPriority, 1, 1, mr, NULL);
 }
 
 static inline seL4_Error seL4_TCB_SetSchedParams(seL4_TCB service, seL4_TCB authority,
@@ -154,7 +157,7 @@ static inline seL4_Error seL4_TCB_SetSchedParams(seL4_TCB service, seL4_TCB auth
 {
     seL4_Word mr[2] = {mcp, priority};
     seL4_SetCap(0, authority);
-    return seL4_Invoke_(service, TCBSetSchedParams, 1, 2, mr);
+    return seL4_Invoke_(service, TCBSetSchedParams, 1, 2, mr, NULL);
 }
 
 static inline seL4_Error seL4_TCB_SetSpace(seL4_TCB service, seL4_Word fault_ep,
@@ -164,7 +167,7 @@ static inline seL4_Error seL4_TCB_SetSpace(seL4_TCB service, seL4_Word fault_ep,
     seL4_Word mr[3] = {fault_ep, cspace_root_data, vspace_root_data};
     seL4_SetCap(0, cspace_root);
     seL4_SetCap(1, vspace_root);
-    return seL4_Invoke_(service, TCBSetSpace, 2, 3, mr);
+    return seL4_Invoke_(service, TCBSetSpace, 2, 3, mr, NULL);
 }
 
 static inline seL4_Error seL4_TCB_SetIPCBuffer(seL4_TCB service, seL4_Word buffer,
@@ -172,23 +175,23 @@ static inline seL4_Error seL4_TCB_SetIPCBuffer(seL4_TCB service, seL4_Word buffe
 {
     seL4_Word mr[1] = {buffer};
     seL4_SetCap(0, bufferFrame);
-    return seL4_Invoke_(service, TCBSetIPCBuffer, 1, 1, mr);
+    return seL4_Invoke_(service, TCBSetIPCBuffer, 1, 1, mr, NULL);
 }
 
 static inline seL4_Error seL4_TCB_Suspend(seL4_TCB service)
 {
-    return seL4_Invoke_(service, TCBSuspend, 0, 0, (seL4_Word[1]){0});
+    return seL4_Invoke_(service, TCBSuspend, 0, 0, NULL, NULL);
 }
 
 static inline seL4_Error seL4_TCB_Resume(seL4_TCB service)
 {
-    return seL4_Invoke_(service, TCBResume, 0, 0, (seL4_Word[1]){0});
+    return seL4_Invoke_(service, TCBResume, 0, 0, NULL, NULL);
 }
 
 static inline seL4_Error seL4_TCB_SetTLSBase(seL4_TCB service, seL4_Word tls_base)
 {
     seL4_Word mr[1] = {tls_base};
-    return seL4_Invoke_(service, TCBSetTLSBase, 0, 1, mr);
+    return seL4_Invoke_(service, TCBSetTLSBase, 0, 1, mr, NULL);
 }
 
 /* Reads the first `count` words of the thread's seL4_UserContext into regs. */
@@ -197,7 +200,7 @@ static inline seL4_Error seL4_TCB_ReadRegisters(seL4_TCB service, seL4_Uint8 sus
                                                 seL4_UserContext *regs)
 {
     seL4_Word mr[4] = {(suspend_source & 1) | ((seL4_Word)arch_flags << 8), count};
-    seL4_Error err = seL4_Invoke_(service, TCBReadRegisters, 0, 2, mr);
+    seL4_Error err = seL4_Invoke_(service, TCBReadRegisters, 0, 2, mr, mr);
     if (err != seL4_NoError)
         return err;
     seL4_Word *dst = (seL4_Word *)regs;
@@ -221,7 +224,7 @@ static inline seL4_Error seL4_TCB_WriteRegisters(seL4_TCB service, seL4_Uint8 re
     mr[1] = count;
     for (seL4_Word i = 0; i < n; i++)
         mr[2 + i] = src[i];
-    return seL4_Invoke_(service, TCBWriteRegisters, 0, 2 + n, mr);
+    return seL4_Invoke_(service, TCBWriteRegisters, 0, 2 + n, mr, NULL);
 }
 
 /* ---- AArch64 virtual memory ---- */
@@ -231,12 +234,12 @@ static inline seL4_Error seL4_ARM_PageTable_Map(seL4_ARM_PageTable service, seL4
 {
     seL4_Word mr[2] = {vaddr, attr};
     seL4_SetCap(0, vspace);
-    return seL4_Invoke_(service, ARMPageTableMap, 1, 2, mr);
+    return seL4_Invoke_(service, ARMPageTableMap, 1, 2, mr, NULL);
 }
 
 static inline seL4_Error seL4_ARM_PageTable_Unmap(seL4_ARM_PageTable service)
 {
-    return seL4_Invoke_(service, ARMPageTableUnmap, 0, 0, (seL4_Word[1]){0});
+    return seL4_Invoke_(service, ARMPageTableUnmap, 0, 0, NULL, NULL);
 }
 
 static inline seL4_Error seL4_ARM_Page_Map(seL4_ARM_Page service, seL4_ARM_VSpace vspace,
@@ -245,19 +248,19 @@ static inline seL4_Error seL4_ARM_Page_Map(seL4_ARM_Page service, seL4_ARM_VSpac
 {
     seL4_Word mr[3] = {vaddr, rights.words[0], attr};
     seL4_SetCap(0, vspace);
-    return seL4_Invoke_(service, ARMPageMap, 1, 3, mr);
+    return seL4_Invoke_(service, ARMPageMap, 1, 3, mr, NULL);
 }
 
 static inline seL4_Error seL4_ARM_Page_Unmap(seL4_ARM_Page service)
 {
-    return seL4_Invoke_(service, ARMPageUnmap, 0, 0, (seL4_Word[1]){0});
+    return seL4_Invoke_(service, ARMPageUnmap, 0, 0, NULL, NULL);
 }
 
 static inline seL4_ARM_Page_GetAddress_t seL4_ARM_Page_GetAddress(seL4_ARM_Page service)
 {
     seL4_Word mr[4] = {0};
     seL4_ARM_Page_GetAddress_t r;
-    r.error = seL4_Invoke_(service, ARMPageGetAddress, 0, 0, mr);
+    r.error = seL4_Invoke_(service, ARMPageGetAddress, 0, 0, NULL, mr);
     r.paddr = mr[0];
     return r;
 }
@@ -269,13 +272,13 @@ static inline seL4_Error seL4_ARM_ASIDControl_MakePool(seL4_ARM_ASIDControl serv
     seL4_Word mr[2] = {index, depth};
     seL4_SetCap(0, untyped);
     seL4_SetCap(1, root);
-    return seL4_Invoke_(service, ARMASIDControlMakePool, 2, 2, mr);
+    return seL4_Invoke_(service, ARMASIDControlMakePool, 2, 2, mr, NULL);
 }
 
 static inline seL4_Error seL4_ARM_ASIDPool_Assign(seL4_ARM_ASIDPool service, seL4_ARM_VSpace vspace)
 {
     seL4_SetCap(0, vspace);
-    return seL4_Invoke_(service, ARMASIDPoolAssign, 1, 0, (seL4_Word[1]){0});
+    return seL4_Invoke_(service, ARMASIDPoolAssign, 1, 0, NULL, NULL);
 }
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef SEL4_SEL4_H
 #define SEL4_SEL4_H
 
+#include <stddef.h>
 #include <sel4/types.h>
 #include <sel4/errors.h>
 #include <sel4/syscalls.h>
