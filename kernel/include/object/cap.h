@@ -77,10 +77,15 @@ _Static_assert(sizeof(struct cte) == (1u << 5), "a slot is 2^seL4_SlotBits bytes
 #define MDB_FIRST_BADGED 2ull
 #define MDB_FLAGS        3ull
 
-/* Kernel virtual addresses share their top 16 bits; caps keep the low 48. */
+/* Kernel virtual addresses share their top 16 bits; caps keep the low 48. (Host unit
+ * tests build with CAP_PTR_BASE 0: user-space pointers there have zero top bits.) */
+#ifndef CAP_PTR_BASE
+#define CAP_PTR_BASE 0xffff000000000000ull
+#endif
+
 static inline void *cap_ptr(struct cap c)
 {
-    return (void *)(uintptr_t)(c.obj | 0xffff000000000000ull);
+    return (void *)(uintptr_t)(c.obj | CAP_PTR_BASE);
 }
 
 static inline struct cap cap_make(enum cap_type type, const void *obj, unsigned rights,
