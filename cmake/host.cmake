@@ -19,12 +19,12 @@ function(ns_unit_test NAME)
     set_tests_properties(unit.${NAME} PROPERTIES LABELS unit TIMEOUT 60)
 endfunction()
 
-# ns_qemu_test(NAME [SOURCES ...] [DEFINES ...] [EMBED programs...] [IMAGE other]
-# [RUNNER_ARGS ...] [TIMEOUT s] [WILL_FAIL]): boots images/<IMAGE or NAME>.elf under QEMU through tools/qemu-run;
+# ns_qemu_test(NAME [SOURCES ...] [DEFINES ...] [EMBED programs...] [KERNEL config]
+# [IMAGE other] [RUNNER_ARGS ...] [TIMEOUT s] [WILL_FAIL]): boots images/<IMAGE or NAME>.elf under QEMU through tools/qemu-run;
 # label `qemu`. WILL_FAIL marks a test whose failure is the expected outcome.
 function(ns_qemu_test NAME)
-    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT" "SOURCES;RUNNER_ARGS;DEFINES;EMBED"
-        ${ARGN})
+    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT;KERNEL"
+        "SOURCES;RUNNER_ARGS;DEFINES;EMBED" ${ARGN})
     if(NOT A_IMAGE)
         set(A_IMAGE ${NAME})
     endif()

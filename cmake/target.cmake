@@ -67,14 +67,17 @@ endfunction()
 # ns_qemu_test(NAME [SOURCES ...] [IMAGE other] ...): in this world, builds the test's root
 # task and its image (the host world registers the CTest entry).
 function(ns_qemu_test NAME)
-    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT" "SOURCES;RUNNER_ARGS;DEFINES;EMBED"
-        ${ARGN})
+    cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT;KERNEL"
+        "SOURCES;RUNNER_ARGS;DEFINES;EMBED" ${ARGN})
     if(A_SOURCES)
         ns_user_program(test_${NAME} SOURCES ${A_SOURCES} LIBS qemu_testlib)
         target_compile_definitions(test_${NAME} PRIVATE ${A_DEFINES})
         if(A_EMBED)
             ns_embed_programs(test_${NAME} PROGRAMS ${A_EMBED})
         endif()
-        ns_kernel_image(${NAME} ROOTTASK test_${NAME})
+        if(NOT A_KERNEL)
+            set(A_KERNEL kernel_base)
+        endif()
+        ns_kernel_image(${NAME} ROOTTASK test_${NAME} KERNEL ${A_KERNEL})
     endif()
 endfunction()

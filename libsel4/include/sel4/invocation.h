@@ -41,6 +41,7 @@ enum invocation_label {
     ARMPageGetAddress,
     ARMASIDControlMakePool,
     ARMASIDPoolAssign,
+    IRQIssueIRQHandlerTrigger,
     nInvocationLabels,
 };
 

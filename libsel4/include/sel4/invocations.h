@@ -123,6 +123,13 @@ static inline seL4_Error seL4_CNode_Revoke(seL4_CNode service, seL4_Word index, 
     return seL4_Invoke_(service, CNodeRevoke, 0, 2, mr, NULL);
 }
 
+static inline seL4_Error seL4_CNode_CancelBadgedSends(seL4_CNode service, seL4_Word index,
+                                                     seL4_Uint8 depth)
+{
+    seL4_Word mr[2] = {index, depth};
+    return seL4_Invoke_(service, CNodeCancelBadgedSends, 0, 2, mr, NULL);
+}
+
 /* ---- TCB ---- */
 
 static inline seL4_Error seL4_TCB_Configure(seL4_TCB service, seL4_Word fault_ep,
@@ -192,6 +199,19 @@ static inline seL4_Error seL4_TCB_SetTLSBase(seL4_TCB service, seL4_Word tls_bas
 {
     seL4_Word mr[1] = {tls_base};
     return seL4_Invoke_(service, TCBSetTLSBase, 0, 1, mr, NULL);
+}
+
+/* Binds a notification to the thread: a Signal then also wakes the thread when it is
+ * blocked in seL4_Recv on an endpoint (the badge arrives in place of a message). */
+static inline seL4_Error seL4_TCB_BindNotification(seL4_TCB service, seL4_CPtr notification)
+{
+    seL4_SetCap(0, notification);
+    return seL4_Invoke_(service, TCBBindNotification, 1, 0, NULL, NULL);
+}
+
+static inline seL4_Error seL4_TCB_UnbindNotification(seL4_TCB service)
+{
+    return seL4_Invoke_(service, TCBUnbindNotification, 0, 0, NULL, NULL);
 }
 
 /* Reads the first `count` words of the thread's seL4_UserContext into regs. */
@@ -279,6 +299,47 @@ static inline seL4_Error seL4_ARM_ASIDPool_Assign(seL4_ARM_ASIDPool service, seL
 {
     seL4_SetCap(0, vspace);
     return seL4_Invoke_(service, ARMASIDPoolAssign, 1, 0, NULL, NULL);
+}
+
+/* ---- Interrupts ---- */
+
+typedef seL4_CPtr seL4_IRQControl;
+typedef seL4_CPtr seL4_IRQHandler;
+
+/* Makes an IRQHandler cap for interrupt irq (a GIC INTID) in (root, index, depth). */
+static inline seL4_Error seL4_IRQControl_Get(seL4_IRQControl service, seL4_Word irq,
+                                             seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
+{
+    seL4_Word mr[3] = {irq, index, depth};
+    seL4_SetCap(0, root);
+    return seL4_Invoke_(service, IRQIssueIRQHandler, 1, 3, mr, NULL);
+}
+
+/* As IRQControl_Get, choosing edge (trigger = 1) or level (0) triggering for an SPI. */
+static inline seL4_Error seL4_IRQControl_GetTrigger(seL4_IRQControl service, seL4_Word irq,
+                                                    seL4_Word trigger, seL4_CNode root,
+                                                    seL4_Word index, seL4_Uint8 depth)
+{
+    seL4_Word mr[4] = {irq, trigger, index, depth};
+    seL4_SetCap(0, root);
+    return seL4_Invoke_(service, IRQIssueIRQHandlerTrigger, 1, 4, mr, NULL);
+}
+
+static inline seL4_Error seL4_IRQHandler_SetNotification(seL4_IRQHandler service,
+                                                         seL4_CPtr notification)
+{
+    seL4_SetCap(0, notification);
+    return seL4_Invoke_(service, IRQSetIRQHandler, 1, 0, NULL, NULL);
+}
+
+static inline seL4_Error seL4_IRQHandler_Ack(seL4_IRQHandler service)
+{
+    return seL4_Invoke_(service, IRQAckIRQ, 0, 0, NULL, NULL);
+}
+
+static inline seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler service)
+{
+    return seL4_Invoke_(service, IRQClearIRQHandler, 0, 0, NULL, NULL);
 }
 
 #endif

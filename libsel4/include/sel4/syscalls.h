@@ -26,6 +26,8 @@ typedef enum {
     seL4_SysDebugNameThread = -14,
     /* Project extensions. */
     seL4_SysDebugShutdown = -32,
+    seL4_SysBenchmarkResetCounters = -33, /* kernels built with NS_KERNEL_COUNTERS only */
+    seL4_SysBenchmarkGetCounters = -34,
 } seL4_Syscall_ID;
 
 #endif
