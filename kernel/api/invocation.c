@@ -1,6 +1,7 @@
 /* Invocation entry: lookups, message access, dispatch by cap type, and the reply. */
 #include <api/invocation.h>
 #include <object/cnode.h>
+#include <object/irq.h>
 #include <object/tcb.h>
 #include <core.h>
 #include <sel4/messageinfo.h>
@@ -36,6 +37,10 @@ static int dispatch(struct invocation *inv)
         return cnode_decode(inv);
     case CAP_TCB:
         return tcb_decode(inv);
+    case CAP_IRQ_CONTROL:
+        return irq_control_decode(inv);
+    case CAP_IRQ_HANDLER:
+        return irq_handler_decode(inv);
     case CAP_FRAME:
     case CAP_PAGE_TABLE:
     case CAP_VSPACE:

@@ -1,9 +1,10 @@
-/* Thread faults: what went wrong, and delivering it. */
+/* Thread faults: what went wrong, delivering it to a handler, and the handler's reply. */
 #ifndef KERNEL_FAULT_H
 #define KERNEL_FAULT_H
 
 #include <types.h>
-#include <object/tcb.h>
+
+struct tcb;
 
 /* Fault types with seL4's names (seL4_Fault_*). */
 enum fault_type {
@@ -17,13 +18,23 @@ enum fault_type {
 struct fault {
     enum fault_type type;
     word_t pc;
-    word_t addr;      /* VM fault: faulting address */
+    word_t addr;      /* VM fault: faulting address; cap fault: the cptr */
     word_t esr;       /* exception syndrome */
     bool instruction; /* VM fault on instruction fetch */
+    bool in_receive;  /* cap fault in the receive phase of a syscall */
 };
 
-/* Delivers a fault raised by thread t. With no fault handler (the only case so far) the
- * fault is reported on the console and the thread becomes Inactive, as in seL4. */
+/* Delivers a fault raised by thread t: a Call of the fault message to t's fault handler,
+ * t waiting for the reply. With no usable handler the fault is reported and t becomes
+ * Inactive, as in seL4. */
 void fault_raise(struct tcb *t, const struct fault *f);
+/* Sends the fault to t's handler if it has a usable one; false (nothing done) if not. */
+bool fault_send_to_handler(struct tcb *t, const struct fault *f);
+/* Writes t's pending fault as a message into receiver's registers and IPC buffer;
+ * returns the message length. */
+unsigned fault_message(struct tcb *t, struct tcb *receiver);
+/* Handles the handler's reply (from replier) to faulted thread t: restarts t if the reply
+ * says so, otherwise leaves it inactive. */
+void fault_reply(struct tcb *t, struct tcb *replier);
 
 #endif

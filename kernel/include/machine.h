@@ -17,6 +17,8 @@ void uart_putc(char c);
 
 void irq_controller_init(void);
 void irq_enable(unsigned irq);
+/* Edge (true) or level triggering of an SPI. */
+void irq_set_trigger(unsigned irq, bool edge);
 void irq_disable(unsigned irq);
 /* Acknowledges the highest-priority pending interrupt; returns its ID, or IRQ_NONE. */
 unsigned irq_ack(void);

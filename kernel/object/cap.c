@@ -11,6 +11,9 @@
 #include <object/cap.h>
 #include <object/cnode.h>
 #include <object/tcb.h>
+#include <object/endpoint.h>
+#include <object/notification.h>
+#include <object/irq.h>
 #include <arch/objects.h>
 #include <machine.h>
 #include <kstring.h>
@@ -228,6 +231,15 @@ static void finalise_leaf(struct cap c)
     case CAP_VSPACE:
     case CAP_ASID_POOL:
         arch_finalise_cap(c);
+        break;
+    case CAP_ENDPOINT:
+        ep_finalise(cap_ptr(c));
+        break;
+    case CAP_NOTIFICATION:
+        ntfn_finalise(cap_ptr(c));
+        break;
+    case CAP_IRQ_HANDLER:
+        irq_handler_finalise((unsigned)c.data);
         break;
     default:
         break;

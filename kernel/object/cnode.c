@@ -1,6 +1,7 @@
 /* CSpace lookups and the CNode invocations (seL4 reference manual, section 3). */
 #include <object/cnode.h>
 #include <object/tcb.h>
+#include <object/endpoint.h>
 #include <api/invocation.h>
 #include <arch/objects.h>
 #include <sel4/invocation.h>
@@ -148,6 +149,7 @@ int cnode_decode(struct invocation *inv)
     case CNodeMutate:
     case CNodeDelete:
     case CNodeRevoke:
+    case CNodeCancelBadgedSends:
         break;
     default:
         return seL4_IllegalOperation;
@@ -162,6 +164,13 @@ int cnode_decode(struct invocation *inv)
         return cte_delete(dest);
     if (inv->label == CNodeRevoke)
         return cte_revoke(dest);
+    if (inv->label == CNodeCancelBadgedSends) {
+        if (dest->cap.type != CAP_ENDPOINT)
+            return seL4_IllegalOperation;
+        if (dest->cap.data)
+            ep_cancel_badged_sends(cap_ptr(dest->cap), dest->cap.data);
+        return seL4_NoError;
+    }
     if (dest->cap.type != CAP_NULL)
         return seL4_DeleteFirst;
     return decode_copy_family(inv, dest);

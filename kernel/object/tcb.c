@@ -1,6 +1,8 @@
 /* Threads: the TCB object and its invocations (seL4 reference manual, section 6). */
 #include <object/tcb.h>
 #include <object/cnode.h>
+#include <object/endpoint.h>
+#include <object/notification.h>
 #include <api/invocation.h>
 #include <arch/objects.h>
 #include <core.h>
@@ -15,8 +17,10 @@ void tcb_init(struct tcb *t)
 
 void tcb_restart(struct tcb *t)
 {
-    if (t->state != THREAD_INACTIVE)
+    /* seL4's isStopped: inactive, or waiting for a reply that may never come. */
+    if (t->state != THREAD_INACTIVE && t->state != THREAD_BLOCKED_ON_REPLY)
         return;
+    ipc_cancel(t);
     thread_set_state(t, THREAD_RESTART);
     sched_possible_switch_to(t);
 }
@@ -25,12 +29,18 @@ void tcb_suspend(struct tcb *t)
 {
     if (t->state == THREAD_RUNNING)
         t->frame.fault_ip = t->frame.pc;
+    ipc_cancel(t);
     thread_set_state(t, THREAD_INACTIVE);
 }
 
 void tcb_finalise(struct tcb *t)
 {
     tcb_suspend(t);
+    ntfn_unbind(t);
+    if (t->caller) {
+        t->caller->replier = NULL;
+        t->caller = NULL;
+    }
     fpu_release(t);
 }
 
@@ -298,6 +308,24 @@ int tcb_decode(struct invocation *inv)
         return seL4_NoError;
     case TCBResume:
         tcb_restart(t);
+        return seL4_NoError;
+    case TCBBindNotification: {
+        if (inv->extra_caps < 1)
+            return seL4_TruncatedMessage;
+        struct cap c = inv->extra[0]->cap;
+        if (c.type != CAP_NOTIFICATION)
+            return seL4_InvalidCapability;
+        struct notification *n = cap_ptr(c);
+        if (t->bound_ntfn || ntfn_bound_tcb(n) || !tq_empty(&n->queue) ||
+            !(c.rights & CAP_RIGHT_READ))
+            return seL4_IllegalOperation;
+        ntfn_bind(n, t);
+        return seL4_NoError;
+    }
+    case TCBUnbindNotification:
+        if (!t->bound_ntfn)
+            return seL4_IllegalOperation;
+        ntfn_unbind(t);
         return seL4_NoError;
     case TCBSetTLSBase:
         if (inv->length < 1)

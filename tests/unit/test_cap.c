@@ -15,10 +15,13 @@
 #include <object/tcb.h>
 #include <api/invocation.h>
 #include <arch/objects.h>
+#include <object/endpoint.h>
+#include <object/notification.h>
+#include <object/irq.h>
 #include <machine.h>
 
 /* ---- stubs: what the generic code calls into ---- */
-static int finalised_tcbs, finalised_arch;
+static int finalised_tcbs, finalised_arch, finalised_eps, finalised_ntfns;
 static bool interrupt_pending;
 
 void tcb_finalise(struct tcb *t)
@@ -37,6 +40,29 @@ struct cap arch_derive_cap(struct cap c, int *err)
 {
     *err = 0;
     return c;
+}
+
+void ep_finalise(struct endpoint *ep)
+{
+    (void)ep;
+    finalised_eps++;
+}
+
+void ntfn_finalise(struct notification *n)
+{
+    (void)n;
+    finalised_ntfns++;
+}
+
+void irq_handler_finalise(unsigned irq)
+{
+    (void)irq;
+}
+
+void ep_cancel_badged_sends(struct endpoint *ep, word_t badge)
+{
+    (void)ep;
+    (void)badge;
 }
 
 bool irq_pending(void)
@@ -69,7 +95,7 @@ static int setup(void **state)
     memset(tcbs, 0, sizeof(tcbs));
     memset(big, 0, sizeof(big));
     memset(memory, 0, sizeof(memory));
-    finalised_tcbs = finalised_arch = 0;
+    finalised_tcbs = finalised_arch = finalised_eps = finalised_ntfns = 0;
     interrupt_pending = false;
     return 0;
 }
@@ -104,6 +130,17 @@ static void test_retyped_objects_are_children_of_the_untyped(void **state)
     assert_int_equal(root[3].cap.type, CAP_NULL);
     assert_int_equal(root[1].cap.type, CAP_UNTYPED);
     assert_false(mdb_has_children(&root[1]));
+}
+
+static void test_only_the_last_endpoint_cap_finalises_the_endpoint(void **state)
+{
+    (void)state;
+    cte_insert_new(ep_cap(0, 0), NULL, &root[1]);
+    cte_insert(ep_cap(0, 3), &root[1], &root[2]); /* badged child */
+    assert_int_equal(cte_delete(&root[1]), 0);
+    assert_int_equal(finalised_eps, 0);
+    assert_int_equal(cte_delete(&root[2]), 0);
+    assert_int_equal(finalised_eps, 1);
 }
 
 static void test_revoking_an_original_removes_plain_copies(void **state)
@@ -334,6 +371,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_retyped_objects_are_children_of_the_untyped, setup),
+        cmocka_unit_test_setup(test_only_the_last_endpoint_cap_finalises_the_endpoint, setup),
         cmocka_unit_test_setup(test_revoking_an_original_removes_plain_copies, setup),
         cmocka_unit_test_setup(test_revoking_a_copy_removes_nothing, setup),
         cmocka_unit_test_setup(test_badged_caps_form_their_own_trees, setup),

@@ -52,6 +52,15 @@ void irq_enable(unsigned irq)
     mmio_write32(GICD(GICD_ISENABLER + (irq / 32) * 4), 1u << (irq % 32));
 }
 
+void irq_set_trigger(unsigned irq, bool edge)
+{
+    uintptr_t reg = GICD(GICD_ICFGR + (irq / 16) * 4);
+    unsigned shift = (irq % 16) * 2 + 1;
+    uint32_t v = mmio_read32(reg);
+    v = edge ? v | (1u << shift) : v & ~(1u << shift);
+    mmio_write32(reg, v);
+}
+
 void irq_disable(unsigned irq)
 {
     mmio_write32(GICD(GICD_ICENABLER + (irq / 32) * 4), 1u << (irq % 32));

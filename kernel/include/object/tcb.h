@@ -1,15 +1,17 @@
 /*
  * Thread control blocks.
  *
- * Thread states (seL4's, the subset that exists so far):
+ * Thread states (seL4's non-MCS set):
  *
- *     Inactive --resume--> Restart --runs--> Running
- *        ^                                      |
- *        +------------ suspend / fault ---------+
+ *     Inactive --resume--> Restart --runs--> Running --Send/Call--> BlockedOnSend
+ *        ^                                     |  |  --Recv-------> BlockedOnRecv
+ *        |                                     |  |  --Wait-------> BlockedOnNotification
+ *        +------ suspend / fault (no handler) -+  +--Call/fault---> BlockedOnReply
  *
  * Running and Restart are runnable; a runnable thread other than the current one sits in
  * its priority's ready queue. Restart means "continue at fault_ip" (re-execute a syscall
- * or a faulting instruction, or start where WriteRegisters put the pc).
+ * or a faulting instruction, or start where WriteRegisters put the pc). A blocked thread
+ * sits in the queue of the object it is blocked on; cancelling its IPC takes it out.
  *
  * Like seL4, a TCB holds capability slots of its own: its CSpace root, its VSpace root and
  * its IPC buffer frame. They take part in derivation like any slot, so deleting the last
@@ -19,6 +21,7 @@
 #define OBJECT_TCB_H
 
 #include <types.h>
+#include <fault.h>
 #include <object/cap.h>
 #include <arch/frame.h>
 #include <sel4/bootinfo.h>
@@ -28,6 +31,10 @@ enum thread_state {
     THREAD_INACTIVE = 0,
     THREAD_RUNNING,
     THREAD_RESTART,
+    THREAD_BLOCKED_ON_SEND,
+    THREAD_BLOCKED_ON_RECV,
+    THREAD_BLOCKED_ON_REPLY,
+    THREAD_BLOCKED_ON_NOTIFICATION,
 };
 
 enum tcb_slot {
@@ -67,6 +74,24 @@ struct tcb {
     word_t ipc_buffer_va; /* the IPC buffer's user address (in the frame in TCB_IPCBUF) */
     word_t fault_ep;      /* cptr of the fault endpoint, looked up when a fault happens */
 
+    /* IPC: what the thread is blocked on (valid in the Blocked* states) and its place in
+     * that object's queue. */
+    void *blocked_on;
+    word_t ipc_badge; /* BlockedOnSend: the badge of the cap sent through */
+    bool ipc_can_grant;
+    bool ipc_can_grant_reply;
+    bool ipc_is_call;
+    struct tcb *queue_next;
+    struct tcb *queue_prev;
+
+    /* Calls: the thread this one owes a reply to (seL4's caller slot), and, while
+     * BlockedOnReply, the thread that holds the reply to it. */
+    struct tcb *caller;
+    struct tcb *replier;
+
+    struct notification *bound_ntfn;
+    struct fault fault; /* the fault being handled (type FAULT_NULL otherwise) */
+
     char name[TCB_NAME_LEN];
 };
 
@@ -87,7 +112,7 @@ seL4_IPCBuffer *tcb_ipc_buffer(struct tcb *t);
 /* Starts an inactive thread (seL4's restart): it continues at fault_ip. */
 void tcb_restart(struct tcb *t);
 /* Stops a thread (seL4's suspend): a running thread will continue after its current
- * instruction when restarted. */
+ * instruction when restarted; a blocked one leaves its queue and will redo its call. */
 void tcb_suspend(struct tcb *t);
 
 #endif
