@@ -101,6 +101,5 @@ out:
         return;
     if (err)
         inv.reply_length = 0;
-    t->frame.x[1] =
-        seL4_MessageInfo_new(err ? (word_t)err : 0, 0, 0, inv.reply_length).words[0];
+    t->frame.x[1] = seL4_MessageInfo_new(err ? (word_t)err : 0, 0, 0, inv.reply_length).words[0];
 }

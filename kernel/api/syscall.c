@@ -8,6 +8,7 @@
 #include <object/endpoint.h>
 #include <object/notification.h>
 #include <core.h>
+#include <counters.h>
 #include <fault.h>
 #include <machine.h>
 #include <printk.h>
@@ -41,10 +42,8 @@ static void debug_cap_identify(struct tcb *t)
  * info and nothing else. */
 static void cap_fault(struct tcb *t, word_t cptr, bool in_receive)
 {
-    struct fault f = {.type = FAULT_CAP,
-                      .pc = t->frame.fault_ip,
-                      .addr = cptr,
-                      .in_receive = in_receive};
+    struct fault f = {
+        .type = FAULT_CAP, .pc = t->frame.fault_ip, .addr = cptr, .in_receive = in_receive};
     if (fault_send_to_handler(t, &f))
         return;
     t->frame.x[1] = seL4_MessageInfo_new(seL4_InvalidCapability, 0, 0, 0).words[0];
@@ -155,6 +154,16 @@ void handle_syscall(struct tcb *t)
         break;
     case seL4_SysDebugShutdown:
         machine_shutdown((int)x[0]);
+#ifdef CONFIG_KERNEL_COUNTERS
+    case seL4_SysBenchmarkResetCounters:
+        counters_reset();
+        x[0] = seL4_NoError;
+        break;
+    case seL4_SysBenchmarkGetCounters:
+        counters_read(&x[2], &x[3], &x[4]);
+        x[0] = seL4_NoError;
+        break;
+#endif
     default: {
         /* seL4 raises an UnknownSyscall fault; without a fault handler we return
          * seL4_IllegalOperation instead of suspending the thread (docs/kernel-api.md). */

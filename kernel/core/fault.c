@@ -134,8 +134,7 @@ void fault_reply(struct tcb *t, struct tcb *replier)
         if (len > seL4_UnknownSyscall_LR)
             r->x[30] = reply_mr(replier, seL4_UnknownSyscall_LR, len);
         if (len > seL4_UnknownSyscall_SPSR)
-            r->spsr = (reply_mr(replier, seL4_UnknownSyscall_SPSR, len) & 0xf0000000u) |
-                      SPSR_EL0T;
+            r->spsr = (reply_mr(replier, seL4_UnknownSyscall_SPSR, len) & 0xf0000000u) | SPSR_EL0T;
         break;
     case FAULT_USER_EXCEPTION:
         if (!restart)
@@ -145,8 +144,7 @@ void fault_reply(struct tcb *t, struct tcb *replier)
         if (len > seL4_UserException_SP)
             r->sp = reply_mr(replier, seL4_UserException_SP, len);
         if (len > seL4_UserException_SPSR)
-            r->spsr =
-                (reply_mr(replier, seL4_UserException_SPSR, len) & 0xf0000000u) | SPSR_EL0T;
+            r->spsr = (reply_mr(replier, seL4_UserException_SPSR, len) & 0xf0000000u) | SPSR_EL0T;
         break;
     default:
         /* VM and cap faults: any reply restarts the thread, as in seL4. */

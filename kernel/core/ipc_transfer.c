@@ -43,8 +43,7 @@ static void transfer_caps(struct tcb *sender, seL4_IPCBuffer *sbuf, unsigned cou
     *extra = *unwrapped = 0;
     for (unsigned i = 0; i < count; i++) {
         struct cte *src;
-        if (cnode_lookup_slot(sender, sbuf->caps_or_badges[i], &src) ||
-            src->cap.type == CAP_NULL)
+        if (cnode_lookup_slot(sender, sbuf->caps_or_badges[i], &src) || src->cap.type == CAP_NULL)
             break;
         struct cap c = src->cap;
         if (c.type == CAP_ENDPOINT && ep && cap_ptr(c) == ep) {
@@ -72,8 +71,7 @@ void ipc_transfer(struct tcb *sender, struct endpoint *ep, word_t badge, bool ca
     receiver->frame.x[0] = badge;
     if (sender->fault.type != FAULT_NULL) {
         unsigned len = fault_message(sender, receiver);
-        receiver->frame.x[1] =
-            seL4_MessageInfo_new(sender->fault.type, 0, 0, len).words[0];
+        receiver->frame.x[1] = seL4_MessageInfo_new(sender->fault.type, 0, 0, len).words[0];
         return;
     }
 

@@ -41,6 +41,11 @@ static int highest_ready_prio(const struct core *c)
     return -1;
 }
 
+bool sched_is_highest_prio(unsigned prio)
+{
+    return (int)prio >= highest_ready_prio(this_core());
+}
+
 void sched_enqueue(struct tcb *t)
 {
     struct core *c = this_core();

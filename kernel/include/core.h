@@ -68,6 +68,8 @@ void sched_reschedule_required(void);
 void sched_yield(void);
 /* Kernel tick: charges the current thread's time slice. */
 void sched_tick(void);
+/* Is prio at least the highest priority of any ready thread? */
+bool sched_is_highest_prio(unsigned prio);
 /* Carries out the pending scheduler action; afterwards core->cur is the thread to run
  * (core->idle if none). */
 void schedule(void);

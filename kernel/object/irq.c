@@ -35,8 +35,8 @@ int irq_control_decode(struct invocation *inv)
     if (irq_states[irq] != IRQ_INACTIVE)
         return seL4_RevokeFirst;
     struct cte *dest;
-    int err = cnode_lookup_op_slot(inv->extra[0]->cap, inv_mr(inv, base), inv_mr(inv, base + 1),
-                                   &dest);
+    int err =
+        cnode_lookup_op_slot(inv->extra[0]->cap, inv_mr(inv, base), inv_mr(inv, base + 1), &dest);
     if (err)
         return err;
     if (dest->cap.type != CAP_NULL)

@@ -55,8 +55,9 @@ seL4_IPCBuffer *tcb_ipc_buffer(struct tcb *t)
 /* Register numbering of seL4_UserContext (AArch64): frame index or a special. */
 enum { REG_PC = 100, REG_SP, REG_SPSR, REG_TPIDR, REG_TPIDRRO };
 static const uint8_t user_context_regs[] = {
-    REG_PC, REG_SP, REG_SPSR, 0,  1,  2,  3,  4,  5,  6,  7,  8,  16,    17,         18, 29, 30, 9,
-    10,     11,     12,       13, 14, 15, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, REG_TPIDR, REG_TPIDRRO,
+    REG_PC, REG_SP, REG_SPSR, 0,  1,  2,  3,  4,  5,  6,  7,         8,
+    16,     17,     18,       29, 30, 9,  10, 11, 12, 13, 14,        15,
+    19,     20,     21,       22, 23, 24, 25, 26, 27, 28, REG_TPIDR, REG_TPIDRRO,
 };
 #define USER_CONTEXT_WORDS (sizeof(user_context_regs))
 

@@ -95,8 +95,7 @@ static void frame_unmap(struct cap c)
     int missing, level = c.size_bits == seL4_LargePageBits ? 2 : 3;
     pte_t *e = vspace_walk(root, MAPPED_VA(c), level, &missing);
     word_t type = level == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK;
-    if (!e || (*e & PTE_TYPE_MASK) != type ||
-        (*e & PTE_ADDR_MASK) != kva_to_paddr(cap_ptr(c)))
+    if (!e || (*e & PTE_TYPE_MASK) != type || (*e & PTE_ADDR_MASK) != kva_to_paddr(cap_ptr(c)))
         return;
     *e = 0;
     dsb_ishst();
@@ -147,8 +146,7 @@ void arch_finalise_cap(struct cap c)
         break;
     case CAP_VSPACE:
         if (c.data && asid_lookup(c.data) == cap_ptr(c)) {
-            asid_table[c.data >> ASID_POOL_BITS]->vspace[c.data & (ASID_POOL_SLOTS - 1)] =
-                NULL;
+            asid_table[c.data >> ASID_POOL_BITS]->vspace[c.data & (ASID_POOL_SLOTS - 1)] = NULL;
             asid_drop(c.data, cap_ptr(c));
         }
         break;
@@ -308,8 +306,7 @@ static int decode_make_pool(struct invocation *inv)
     memset(pool, 0, sizeof(*pool));
     ut->cap.data = BIT(seL4_ASIDPoolBits); /* the whole untyped is used */
     asid_table[index] = pool;
-    cte_insert_new(cap_make(CAP_ASID_POOL, pool, CAP_RIGHTS_ALL, 0, false,
-                            index << ASID_POOL_BITS),
+    cte_insert_new(cap_make(CAP_ASID_POOL, pool, CAP_RIGHTS_ALL, 0, false, index << ASID_POOL_BITS),
                    ut, dest);
     return seL4_NoError;
 }
@@ -358,8 +355,8 @@ int arch_decode(struct invocation *inv)
 void fpu_save(struct fpu_state *s);
 void fpu_restore(const struct fpu_state *s);
 
-#define CPACR_FPEN_ALL   (3ull << 20) /* FP/SIMD usable at EL0 and EL1 */
-#define CPACR_FPEN_EL1   (1ull << 20) /* EL0 use traps, EL1 does not */
+#define CPACR_FPEN_ALL (3ull << 20) /* FP/SIMD usable at EL0 and EL1 */
+#define CPACR_FPEN_EL1 (1ull << 20) /* EL0 use traps, EL1 does not */
 
 static void fpu_set_trap(bool trap_el0)
 {

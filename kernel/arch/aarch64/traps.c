@@ -6,7 +6,11 @@
 #include <arch/objects.h>
 #include <arch/sysreg.h>
 #include <arch/vspace.h>
+#include <api/fastpath.h>
+#include <sel4/syscalls.h>
 #include <api/syscall.h>
+#include <counters.h>
+#include <object/irq.h>
 #include <core.h>
 #include <fault.h>
 #include <machine.h>
@@ -48,6 +52,7 @@ void arch_cpu_init(void)
     __asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
     if (((mmfr0 >> 4) & 0xf) != 2)
         panic("this CPU lacks 16-bit ASIDs");
+    counters_init();
     /* EL0 may read the virtual counter and program the virtual timer. */
     write_cntkctl_el1(BIT(1) | BIT(8));
     isb();
@@ -84,9 +89,7 @@ static void handle_pending_irqs(void)
             timer_tick_rearm();
             sched_tick();
         } else {
-            /* No user-level interrupt delivery yet: keep a stray line from storming. */
-            kprintf("kernel: unexpected interrupt %u masked\n", irq);
-            irq_disable(irq);
+            irq_deliver(irq);
         }
         irq_end(irq);
     }
@@ -102,7 +105,9 @@ noreturn void kernel_exit(void)
             machine_shutdown(KERNEL_EXIT_NO_THREADS);
         }
         /* Interrupts stay masked: a pending one still ends WFI. */
+        counters_idle_begin();
         wfi();
+        counters_idle_end();
         handle_pending_irqs();
         schedule();
     }
@@ -111,6 +116,7 @@ noreturn void kernel_exit(void)
         t->frame.pc = t->frame.fault_ip;
         t->state = THREAD_RUNNING;
     }
+    counters_exit(t);
     restore_user_frame(&t->frame);
 }
 
@@ -121,9 +127,14 @@ noreturn void handle_el0_sync(void)
     unsigned ec = (unsigned)(esr >> 26) & 0x3f;
     struct fault f = {.pc = t->frame.pc, .esr = esr};
 
+    counters_entry(t);
     switch (ec) {
     case EC_SVC64:
         t->frame.fault_ip = t->frame.pc - 4;
+        if (t->frame.x[7] == (word_t)seL4_SysCall)
+            fastpath_call(t);
+        else if (t->frame.x[7] == (word_t)seL4_SysReplyRecv)
+            fastpath_reply_recv(t);
         preemption_reset();
         handle_syscall(t);
         break;
@@ -155,6 +166,7 @@ noreturn void handle_el0_sync(void)
 
 noreturn void handle_el0_irq(void)
 {
+    counters_entry(cur_thread());
     handle_pending_irqs();
     kernel_exit();
 }
@@ -163,6 +175,7 @@ noreturn void handle_el0_unexpected(void)
 {
     struct tcb *t = cur_thread();
     struct fault f = {.type = FAULT_USER_EXCEPTION, .pc = t->frame.pc, .esr = read_esr_el1()};
+    counters_entry(t);
     fault_raise(t, &f);
     kernel_exit();
 }

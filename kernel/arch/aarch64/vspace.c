@@ -19,8 +19,8 @@ pte_t *asid_lookup(word_t asid)
 
 pte_t pte_make_leaf(paddr_t pa, unsigned rights, word_t attr, bool block)
 {
-    pte_t pte = (pa & PTE_ADDR_MASK) | (block ? PTE_TYPE_BLOCK : PTE_TYPE_PAGE) | PTE_AF |
-                PTE_NG | PTE_PXN;
+    pte_t pte =
+        (pa & PTE_ADDR_MASK) | (block ? PTE_TYPE_BLOCK : PTE_TYPE_PAGE) | PTE_AF | PTE_NG | PTE_PXN;
     if (attr & seL4_ARM_PageCacheable)
         pte |= PTE_ATTR(MAIR_NORMAL) | PTE_SH_INNER;
     else

@@ -24,8 +24,7 @@ struct notification {
     word_t bound; /* bound TCB | NTFN_ACTIVE */
 };
 
-_Static_assert(sizeof(struct notification) == (1u << seL4_NotificationBits),
-               "notification size");
+_Static_assert(sizeof(struct notification) == (1u << seL4_NotificationBits), "notification size");
 
 #define NTFN_ACTIVE 1ull
 #define NTFN_FLAGS  7ull
