@@ -37,9 +37,9 @@ static void debug_cap_identify(struct tcb *t)
     t->frame.x[0] = cnode_lookup_slot(t, t->frame.x[0], &slot) ? 0 : slot->cap.type;
 }
 
-/* A cptr that does not resolve, or a cap without the right, in an IPC syscall: a cap
- * fault to the handler, or (no handler, a documented deviation) an error in the message
- * info and nothing else. */
+/* A cptr that does not resolve in a send, or any receive-side failure: a cap fault to the
+ * handler, or (no handler, a documented deviation) an error in the message info and
+ * nothing else. */
 static void cap_fault(struct tcb *t, word_t cptr, bool in_receive)
 {
     struct fault f = {
@@ -72,15 +72,14 @@ static void handle_send(struct tcb *t, bool blocking, bool is_call)
     struct cap c = slot->cap;
     switch (c.type) {
     case CAP_ENDPOINT:
+    case CAP_NOTIFICATION:
+        /* As seL4's decodeInvocation: no write right is an invocation error. */
         if (!(c.rights & CAP_RIGHT_WRITE)) {
-            cap_fault(t, cptr, false);
+            t->frame.x[1] = seL4_MessageInfo_new(seL4_InvalidCapability, 0, 0, 0).words[0];
             return;
         }
-        ep_send(t, c, blocking, is_call);
-        return;
-    case CAP_NOTIFICATION:
-        if (!(c.rights & CAP_RIGHT_WRITE)) {
-            cap_fault(t, cptr, false);
+        if (c.type == CAP_ENDPOINT) {
+            ep_send(t, c, blocking, is_call);
             return;
         }
         ntfn_signal(cap_ptr(c), c.data);

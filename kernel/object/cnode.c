@@ -165,7 +165,8 @@ int cnode_decode(struct invocation *inv)
     if (inv->label == CNodeRevoke)
         return cte_revoke(dest);
     if (inv->label == CNodeCancelBadgedSends) {
-        if (dest->cap.type != CAP_ENDPOINT)
+        /* As seL4's hasCancelSendRights: an endpoint cap with every right. */
+        if (dest->cap.type != CAP_ENDPOINT || dest->cap.rights != CAP_RIGHTS_ALL)
             return seL4_IllegalOperation;
         if (dest->cap.data)
             ep_cancel_badged_sends(cap_ptr(dest->cap), dest->cap.data);
