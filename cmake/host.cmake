@@ -13,7 +13,8 @@ function(ns_unit_test NAME)
     target_include_directories(${NAME} PRIVATE ${CMOCKA_INCLUDE_DIR}
         ${CMAKE_SOURCE_DIR}/kernel/include
         ${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/include
-        ${CMAKE_SOURCE_DIR}/libsel4/include)
+        ${CMAKE_SOURCE_DIR}/libsel4/include
+        ${CMAKE_SOURCE_DIR}/common/elf)
     target_link_libraries(${NAME} PRIVATE ${CMOCKA_LIBRARY})
     add_test(NAME unit.${NAME} COMMAND ${NAME})
     set_tests_properties(unit.${NAME} PROPERTIES LABELS unit TIMEOUT 60)

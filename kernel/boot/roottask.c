@@ -12,7 +12,7 @@
  */
 #include <boot.h>
 #include <core.h>
-#include <elf.h>
+#include <elf64.h>
 #include <kstring.h>
 #include <memory.h>
 #include <printk.h>

@@ -257,6 +257,44 @@ static struct cap make_zombie(struct cap c)
     return cap_make(CAP_ZOMBIE, cap_ptr(c), 0, c.size_bits, false, BIT(c.size_bits));
 }
 
+/* Exchanges the contents of two slots, derivation links included (seL4's cteSwap). */
+static struct cte *swap_ref(struct cte *p, struct cte *a, struct cte *b)
+{
+    return p == a ? b : p == b ? a : p;
+}
+
+static void cte_swap(struct cte *a, struct cte *b)
+{
+    struct cte ta = *a, tb = *b;
+    *a = tb;
+    *b = ta;
+    struct cte *const both[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        struct cte *x = both[i];
+        x->mdb_prev = (uint64_t)(uintptr_t)swap_ref(mdb_prev(x), a, b);
+        x->mdb_next = (uint64_t)(uintptr_t)swap_ref(mdb_next(x), a, b) | (x->mdb_next & MDB_FLAGS);
+    }
+    for (int i = 0; i < 2; i++) {
+        struct cte *x = both[i], *p = mdb_prev(x), *n = mdb_next(x);
+        if (p && p != a && p != b)
+            p->mdb_next = (uint64_t)(uintptr_t)x | (p->mdb_next & MDB_FLAGS);
+        if (n && n != a && n != b)
+            n->mdb_prev = (uint64_t)(uintptr_t)x;
+    }
+}
+
+/* Is x a slot on the descent from top to current (a zombie we are already inside)? The
+ * path is implicit: each zombie descends into its last slot still to be emptied. */
+static bool on_descent_path(struct cte *top, struct cte *current, struct cte *x)
+{
+    for (struct cte *s = top;; s = &zombie_slots(s->cap)[s->cap.data - 1]) {
+        if (s == x)
+            return true;
+        if (s == current || s->cap.type != CAP_ZOMBIE || s->cap.data == 0)
+            return false;
+    }
+}
+
 int cte_delete(struct cte *top)
 {
     struct cte *slot = top;
@@ -288,6 +326,15 @@ int cte_delete(struct cte *top)
             slot->cap.data--;
             if (preemption_point())
                 return ERR_PREEMPTED;
+            continue;
+        }
+        if (inner->cap.type == CAP_ZOMBIE && on_descent_path(top, slot, inner)) {
+            /* A cycle of containers that only hold caps to each other (unreachable, so
+             * this is a Revoke of their memory). Swapping puts this zombie inside its own
+             * container, where it finishes by itself; the other stays a zombie child of
+             * the untyped, and the Revoke deletes it next. */
+            cte_swap(slot, inner);
+            slot = top;
             continue;
         }
         slot = inner; /* empty the inner slot first (it may be a container itself) */

@@ -14,36 +14,13 @@
 
 int object_size_bits(word_t type, word_t user_bits, int *err)
 {
-    *err = seL4_NoError;
-    switch (type) {
-    case seL4_UntypedObject:
-        if (user_bits < seL4_MinUntypedBits || user_bits > seL4_MaxUntypedBits)
-            break;
-        return (int)user_bits;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        if (user_bits < seL4_MinCNodeBits || user_bits > seL4_MaxCNodeBits)
-            break;
-        return (int)user_bits + CNODE_SLOT_BITS;
-    case seL4_ARM_SmallPageObject:
-        return seL4_PageBits;
-    case seL4_ARM_LargePageObject:
-        return seL4_LargePageBits;
-    case seL4_ARM_PageTableObject:
-        return seL4_PageTableBits;
-    case seL4_ARM_VSpaceObject:
-        return seL4_VSpaceBits;
-    default:
+    if (type >= seL4_ObjectTypeCount) {
         *err = seL4_InvalidArgument;
         return -1;
     }
-    *err = seL4_RangeError;
-    return -1;
+    unsigned bits = seL4_ObjectSizeBits(type, user_bits);
+    *err = bits ? seL4_NoError : seL4_RangeError;
+    return bits ? (int)bits : -1;
 }
 
 struct cap object_create(seL4_ObjectType type, void *obj, unsigned user_bits, bool device)

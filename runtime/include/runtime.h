@@ -1,11 +1,12 @@
 /*
  * The user-level runtime: process start-up, console, and helpers every program on this
- * kernel shares.
+ * kernel shares. The allocators, threads and processes are in rt/rt.h.
  */
 #ifndef RUNTIME_H
 #define RUNTIME_H
 
 #include <sel4/sel4.h>
+#include <rt/start_info.h>
 
 /* The boot info the kernel handed the root task (NULL in other processes). */
 seL4_BootInfo *rt_bootinfo(void);

@@ -1,7 +1,8 @@
 # The QEMU integration tests. Read by both worlds: the AArch64 world builds each test's
 # root task and image, the host world registers it with CTest (label `qemu`).
 if(CMAKE_CROSSCOMPILING)
-    add_library(qemu_testlib OBJECT ${CMAKE_CURRENT_LIST_DIR}/lib/testlib.c)
+    add_library(qemu_testlib OBJECT ${CMAKE_CURRENT_LIST_DIR}/lib/testlib.c
+        ${CMAKE_CURRENT_LIST_DIR}/lib/kobj.c)
     target_link_libraries(qemu_testlib PUBLIC runtime)
     target_include_directories(qemu_testlib PUBLIC ${CMAKE_CURRENT_LIST_DIR}/lib)
 endif()
@@ -30,3 +31,98 @@ ns_qemu_test(syscall SOURCES ${T}/test_syscall.c)
 ns_qemu_test(harness_hang SOURCES ${T}/test_harness.c DEFINES HARNESS_HANG
     TIMEOUT 5 WILL_FAIL)
 ns_qemu_test(harness_failed_check SOURCES ${T}/test_harness.c WILL_FAIL)
+# Base kernel objects (issue "Base kernel, part 1", item 7). Each test builds its objects
+# with lib/kobj.c from the boot info alone.
+# Boot info: initial caps, slot regions, image frames, the untyped list.
+ns_qemu_test(bootinfo SOURCES ${T}/test_bootinfo.c DEFINES NS_RAM_MB=${NS_RAM_MB})
+# CNode Copy/Mint/Move/Mutate/Delete and their errors; a write through a read-only derived
+# frame cap faults.
+ns_qemu_test(cnode SOURCES ${T}/test_cnode.c
+    RUNNER_ARGS --summary --expect "vm fault on data access at address 0x20000000,")
+# Revoke and the derivation tree, finalisation, a 2^18-slot CNode, multi-level lookups.
+ns_qemu_test(cnode_tree SOURCES ${T}/test_cnode_tree.c TIMEOUT 120)
+# Unreachable cycles (a CNode holding its own cap, two CNodes holding each other's, a thread
+# whose CSpace holds its TCB cap) are deleted by Revoke of their untyped; one image each.
+ns_qemu_test(cnode_cycle_self SOURCES ${T}/test_cnode_cycles.c DEFINES CYCLE_SELF TIMEOUT 30)
+ns_qemu_test(cnode_cycle_pair SOURCES ${T}/test_cnode_cycles.c DEFINES CYCLE_PAIR TIMEOUT 30)
+ns_qemu_test(cnode_cycle_thread SOURCES ${T}/test_cnode_cycles.c DEFINES CYCLE_THREAD
+    TIMEOUT 30)
+# Untyped_Retype: every type and size, alignment, watermark, fan-out, device memory, errors.
+ns_qemu_test(untyped SOURCES ${T}/test_untyped.c)
+# TCB invocations; a faulting thread is reported, stays inactive and restarts on Resume.
+ns_qemu_test(tcb SOURCES ${T}/test_tcb.c
+    RUNNER_ARGS --summary --expect "vm fault on data access at address 0xdead000,")
+# Priorities, preemption, Yield round robin, FP state per thread across time slices.
+ns_qemu_test(tcb_sched SOURCES ${T}/test_tcb_sched.c TIMEOUT 120)
+# VSpace objects: ASID before use, table levels, Page_Map errors, aliasing, VSpace deletion.
+ns_qemu_test(vspace SOURCES ${T}/test_vspace.c)
+# What mappings allow, seen through child threads' faults; isolation; the PL031 device frame.
+ns_qemu_test(vspace_access SOURCES ${T}/test_vspace_access.c
+    RUNNER_ARGS --summary
+        --expect "vm fault on data access at address 0x30000000,"
+        --expect "vm fault on data access at address 0x30800000,"
+        --expect "vm fault on data access at address 0x30200000,"
+        --expect "vm fault on data access at address 0x40000000,"
+        --expect "vm fault on instruction fetch at address 0x30400[0-9a-f]{3},"
+        --expect "thread 'isolated': vm fault on data access at address 0x31000000,")
+# ASID pools: MakePool and Assign errors, a full pool, the 128-pool limit.
+ns_qemu_test(asid SOURCES ${T}/test_asid.c)
+# 20,000 TCBs and 20,000 notifications in a 2^16-slot CNode, then one Revoke.
+ns_qemu_test(scale SOURCES ${T}/test_scale.c TIMEOUT 300)
+# The user-level runtime (runtime/): untyped, slot and address-space allocators, threads,
+# processes. Child programs are built by programs.cmake.
+include(${T}/programs.cmake)
+# Allocator accounting, the two-level CSpace, 20,000 objects, out-of-memory errors.
+ns_qemu_test(runtime_alloc SOURCES ${T}/test_runtime_alloc.c TIMEOUT 300)
+# The single-level CSpace (no bootstrap): running out of slots is an error, not a crash.
+ns_qemu_test(runtime_single SOURCES ${T}/test_runtime_single.c TIMEOUT 120)
+# Regions, mappings with page tables made on demand, 2 MiB pages, sharing, other VSpaces.
+ns_qemu_test(runtime_vspace SOURCES ${T}/test_runtime_vspace.c TIMEOUT 120)
+# Threads: concurrent, TLS, join, exit, priorities, destroy; a stack overflow hits the guard.
+ns_qemu_test(runtime_thread SOURCES ${T}/test_runtime_thread.c TIMEOUT 120
+    RUNNER_ARGS --summary --expect "thread 'guard': vm fault on data access at address")
+# Processes from an embedded ELF: start info, shared frame, exit paths, destroy, bad ELF.
+ns_qemu_test(runtime_process SOURCES ${T}/test_runtime_process.c EMBED rt_child TIMEOUT 120
+    RUNNER_ARGS --summary --expect "rt_child 1: running as a child process")
+if(CMAKE_CROSSCOMPILING)
+    # 20,000 objects one at a time need more bookkeeping than the default 2 MiB heap.
+    target_link_options(test_runtime_alloc PRIVATE -Wl,--defsym=RT_HEAP_SIZE=0x800000)
+    target_include_directories(test_runtime_process PRIVATE ${T}/programs)
+endif()
+# IPC, notifications, faults, interrupts, fastpath and kernel counters (issue "Base kernel,
+# part 2", item 7). lib/ipc_util.c adds helpers on top of lib/kobj.c: a watchdog thread
+# turns a blocking call that never returns into a failed check.
+set(NS_IPC_UTIL ${T}/lib/ipc_util.c)
+# Endpoints: Send/Recv in both orders, badges, priorities, FIFO, long messages,
+# Call/Reply/ReplyRecv, NBSend/NBRecv, rights.
+ns_qemu_test(ipc SOURCES ${T}/test_ipc.c ${NS_IPC_UTIL})
+# Endpoints: cap transfer and unwrapping, deleting endpoints and blocked threads,
+# CancelBadgedSends.
+ns_qemu_test(ipc_caps SOURCES ${T}/test_ipc_caps.c ${NS_IPC_UTIL})
+# Notifications: Signal/Wait/Poll, OR-ed badges, FIFO waiters, rights, TCB binding,
+# deletion, Signal/Wait with a thread in another VSpace.
+ns_qemu_test(notification SOURCES ${T}/test_notification.c ${NS_IPC_UTIL})
+# Faults delivered to a fault endpoint and answered; unusable fault endpoints are reported.
+ns_qemu_test(fault SOURCES ${T}/test_fault.c ${NS_IPC_UTIL}
+    RUNNER_ARGS --summary --expect "badfep0.*0xbad0000" --expect "badfep1.*0xbad1000"
+        --expect "badfep2.*0xbad2000" --expect "badfep3.*0xbad3000")
+# IRQControl/IRQHandler with the EL1 virtual timer (PPI 27) programmed from EL0.
+ns_qemu_test(irq SOURCES ${T}/test_irq.c ${NS_IPC_UTIL})
+# Fastpath and slow path give the same results; kernel counters (kernel_bench, exact
+# under -icount). The same program on kernel_base, where the counters are refused.
+ns_qemu_test(fastpath SOURCES ${T}/test_fastpath.c ${NS_IPC_UTIL} KERNEL kernel_bench
+    RUNNER_ARGS --icount)
+ns_qemu_test(fastpath_base SOURCES ${T}/test_fastpath.c ${NS_IPC_UTIL} DEFINES FASTPATH_BASE)
+# The micro-benchmark (bench/micro.c, image built by bench/CMakeLists.txt) as a smoke
+# test: it must finish and print every row.
+set(NS_MICRO_ROW ",1000,-?[0-9]+[.][0-9]+,-?[0-9]+[.][0-9]+,-?[0-9]+[.][0-9]+$")
+ns_qemu_test(bench_micro IMAGE bench_micro TIMEOUT 120
+    RUNNER_ARGS --icount --expect "^# micro,operation,"
+        --expect "^micro,null_syscall${NS_MICRO_ROW}"
+        --expect "^micro,invalid_syscall${NS_MICRO_ROW}"
+        --expect "^micro,call_replyrecv_fast${NS_MICRO_ROW}"
+        --expect "^micro,call_replyrecv_slow${NS_MICRO_ROW}"
+        --expect "^micro,send_recv_oneway${NS_MICRO_ROW}"
+        --expect "^micro,signal_wait_hi_oneway${NS_MICRO_ROW}"
+        --expect "^micro,signal_nowaiter${NS_MICRO_ROW}"
+        --expect "^micro,signal_wait_otheras_oneway${NS_MICRO_ROW}")

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include <elf.h>
+#include <elf64.h>
 
 #define LIMIT 0x0001000000000000ull
 

@@ -6,12 +6,11 @@
 #define SEL4_BOOTINFO_H
 
 #include <sel4/types.h>
+#include <sel4/objecttype.h>
 
 #define seL4_MsgMaxLength           120
 #define seL4_MsgMaxExtraCaps        3
 #define seL4_IPCBufferSizeBits      10
-#define seL4_MaxUntypedBits         47
-#define seL4_MinUntypedBits         4
 #define seL4_NumBootinfoUntypedCaps 230
 
 /* The per-thread IPC buffer: message registers beyond the first four, caps to send or

@@ -5,6 +5,8 @@
 #ifndef SEL4_OBJECTTYPE_H
 #define SEL4_OBJECTTYPE_H
 
+#include <sel4/types.h>
+
 typedef enum {
     seL4_UntypedObject = 0,
     seL4_TCBObject = 1,
@@ -34,7 +36,43 @@ typedef enum {
 #define seL4_NumASIDPoolsBits  7
 #define seL4_ASIDPoolIndexBits 9
 
+/* Untyped sizes (log2 bytes). */
+#define seL4_MinUntypedBits 4
+#define seL4_MaxUntypedBits 47
+
 /* Most objects one Untyped_Retype may create. */
 #define seL4_RetypeFanOutLimit 256
+
+/* log2 of the bytes one object of type takes, given Retype's size_bits (bytes for
+ * untyped, slots for a CNode); 0 if the type is unknown or size_bits out of range. */
+static inline unsigned seL4_ObjectSizeBits(seL4_Word type, seL4_Word size_bits)
+{
+    switch (type) {
+    case seL4_UntypedObject:
+        return size_bits >= seL4_MinUntypedBits && size_bits <= seL4_MaxUntypedBits
+                   ? (unsigned)size_bits
+                   : 0;
+    case seL4_TCBObject:
+        return seL4_TCBBits;
+    case seL4_EndpointObject:
+        return seL4_EndpointBits;
+    case seL4_NotificationObject:
+        return seL4_NotificationBits;
+    case seL4_CapTableObject:
+        return size_bits >= seL4_MinCNodeBits && size_bits <= seL4_MaxCNodeBits
+                   ? (unsigned)size_bits + seL4_SlotBits
+                   : 0;
+    case seL4_ARM_SmallPageObject:
+        return seL4_PageBits;
+    case seL4_ARM_LargePageObject:
+        return seL4_LargePageBits;
+    case seL4_ARM_PageTableObject:
+        return seL4_PageTableBits;
+    case seL4_ARM_VSpaceObject:
+        return seL4_VSpaceBits;
+    default:
+        return 0;
+    }
+}
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * Reading ELF64 executables (the root task image). Plain C: host unit tests link it.
+ * Reading ELF64 executables: the kernel loads the root task with it, the runtime loads
+ * child processes. Plain C with no other dependencies; host unit tests link it.
  * Every offset and size is checked against the image before use.
  */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+#ifndef COMMON_ELF64_H
+#define COMMON_ELF64_H
 
 #include <stddef.h>
 #include <stdint.h>

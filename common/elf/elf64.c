@@ -1,5 +1,5 @@
 /* ELF64 reading (see elf.h). */
-#include <elf.h>
+#include <elf64.h>
 
 static const struct elf64_phdr *phdr(const void *image, unsigned i)
 {
