@@ -99,8 +99,8 @@ static void provide_paging_caps(pte_t *table, int level, vaddr_t base)
 /* A mapped frame cap for the page at va. */
 static struct cte *provide_frame_cap(vaddr_t va, paddr_t pa)
 {
-    return provide_cap(cap_make(CAP_FRAME, paddr_to_kva(pa), CAP_RIGHTS_ALL, seL4_PageBits,
-                                false, ((word_t)ROOTTASK_ASID << 48) | va));
+    return provide_cap(cap_make(CAP_FRAME, paddr_to_kva(pa), CAP_RIGHTS_ALL, seL4_PageBits, false,
+                                ((word_t)ROOTTASK_ASID << 48) | va));
 }
 
 /* Untyped caps for [start, end): the largest naturally aligned blocks that fit. */
@@ -114,9 +114,8 @@ static void provide_untyped(paddr_t start, paddr_t end, bool device)
         word_t n = bootinfo->untyped.end - bootinfo->untyped.start;
         if (n >= seL4_NumBootinfoUntypedCaps)
             panic("more untyped regions than seL4_BootInfo can describe");
-        bootinfo->untypedList[n] = (seL4_UntypedDesc){.paddr = start,
-                                                      .sizeBits = (seL4_Uint8)bits,
-                                                      .isDevice = device};
+        bootinfo->untypedList[n] =
+            (seL4_UntypedDesc){.paddr = start, .sizeBits = (seL4_Uint8)bits, .isDevice = device};
         provide_cap(cap_make(CAP_UNTYPED, paddr_to_kva(start), CAP_RIGHTS_ALL, bits, device, 0));
         bootinfo->untyped.end++;
         start += BIT(bits);
@@ -208,8 +207,8 @@ void roottask_create(void)
                   cap_make(CAP_FRAME, bootinfo, CAP_RIGHTS_ALL, seL4_PageBits, false,
                            ((word_t)ROOTTASK_ASID << 48) | bootinfo_va));
     provide_fixed(seL4_CapInitThreadIPCBuffer,
-                  cap_make(CAP_FRAME, paddr_to_kva(ipc_pa), CAP_RIGHTS_ALL, seL4_PageBits,
-                           false, ((word_t)ROOTTASK_ASID << 48) | ipc_va));
+                  cap_make(CAP_FRAME, paddr_to_kva(ipc_pa), CAP_RIGHTS_ALL, seL4_PageBits, false,
+                           ((word_t)ROOTTASK_ASID << 48) | ipc_va));
 
     bootinfo->userImagePaging.start = next_slot;
     provide_paging_caps(root_vspace, 0, 0);

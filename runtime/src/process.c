@@ -36,8 +36,8 @@ static struct rt_map_request child_request(seL4_Word vaddr, uint32_t flags)
  * [lo, hi): new frames are mapped in the caller, filled, and moved to the child with the
  * union of the segments' rights. */
 static seL4_Error load_range(struct rt_process *p, const char *image,
-                             const struct elf_segment *segs, unsigned n, seL4_Word lo,
-                             seL4_Word hi, uint32_t flags)
+                             const struct elf_segment *segs, unsigned n, seL4_Word lo, seL4_Word hi,
+                             uint32_t flags)
 {
     struct rt_vspace *self = rt_vspace_self();
     struct rt_map_request tmp_req = {
