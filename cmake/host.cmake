@@ -20,9 +20,12 @@ function(ns_unit_test NAME)
     set_tests_properties(unit.${NAME} PROPERTIES LABELS unit TIMEOUT 60)
 endfunction()
 
-# ns_qemu_test(NAME [SOURCES ...] [DEFINES ...] [EMBED programs...] [KERNEL config]
-# [IMAGE other] [RUNNER_ARGS ...] [TIMEOUT s] [WILL_FAIL]): boots images/<IMAGE or NAME>.elf under QEMU through tools/qemu-run;
-# label `qemu`. WILL_FAIL marks a test whose failure is the expected outcome.
+# ns_qemu_test(NAME [SOURCES ...] [DEFINES ...] [EMBED programs...]
+# [KERNEL base|bench|patched|patched_bench] [IMAGE other] [RUNNER_ARGS ...] [TIMEOUT s]
+# [WILL_FAIL]): boots images/<IMAGE or NAME>.elf under QEMU through tools/qemu-run, label
+# `qemu`. Tests of the base kernel (KERNEL base or bench, the default base) also run on
+# the patched kernel as qemu.patched.NAME. WILL_FAIL marks a test whose failure is the
+# expected outcome.
 function(ns_qemu_test NAME)
     cmake_parse_arguments(A "WILL_FAIL" "IMAGE;TIMEOUT;KERNEL"
         "SOURCES;RUNNER_ARGS;DEFINES;EMBED" ${ARGN})
@@ -32,13 +35,24 @@ function(ns_qemu_test NAME)
     if(NOT A_TIMEOUT)
         set(A_TIMEOUT 60)
     endif()
-    add_test(NAME qemu.${NAME}
-        COMMAND ${CMAKE_SOURCE_DIR}/tools/qemu-run --timeout ${A_TIMEOUT} --memory ${NS_RAM_MB}
-            --log ${CMAKE_BINARY_DIR}/qemu-logs/${NAME}.log ${A_RUNNER_ARGS}
-            ${NS_IMAGE_DIR}/${A_IMAGE}.elf)
-    math(EXPR ctest_timeout "${A_TIMEOUT} + 30")
-    set_tests_properties(qemu.${NAME} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})
-    if(A_WILL_FAIL)
-        set_tests_properties(qemu.${NAME} PROPERTIES WILL_FAIL TRUE)
+    if(NOT A_KERNEL)
+        set(A_KERNEL base)
+    endif()
+    ns_qemu_test_entry(qemu.${NAME} ${A_IMAGE} ${NAME})
+    if(A_KERNEL STREQUAL "base" OR A_KERNEL STREQUAL "bench")
+        ns_qemu_test_entry(qemu.patched.${NAME} ${A_IMAGE}_patched patched.${NAME})
     endif()
 endfunction()
+
+# One CTest entry for ns_qemu_test (uses its parsed arguments).
+macro(ns_qemu_test_entry TEST IMAGE LOG)
+    add_test(NAME ${TEST}
+        COMMAND ${CMAKE_SOURCE_DIR}/tools/qemu-run --timeout ${A_TIMEOUT} --memory ${NS_RAM_MB}
+            --log ${CMAKE_BINARY_DIR}/qemu-logs/${LOG}.log ${A_RUNNER_ARGS}
+            ${NS_IMAGE_DIR}/${IMAGE}.elf)
+    math(EXPR ctest_timeout "${A_TIMEOUT} + 30")
+    set_tests_properties(${TEST} PROPERTIES LABELS qemu TIMEOUT ${ctest_timeout})
+    if(A_WILL_FAIL)
+        set_tests_properties(${TEST} PROPERTIES WILL_FAIL TRUE)
+    endif()
+endmacro()

@@ -4,6 +4,7 @@
 #include <object/irq.h>
 #include <object/tcb.h>
 #include <core.h>
+#include <hooks.h>
 #include <sel4/messageinfo.h>
 
 word_t inv_mr(const struct invocation *inv, unsigned i)
@@ -47,6 +48,8 @@ static int dispatch(struct invocation *inv)
     case CAP_ASID_CONTROL:
     case CAP_ASID_POOL:
         return arch_decode(inv);
+    case CAP_NSET:
+        return nset_decode(inv);
     case CAP_NULL:
         return seL4_InvalidCapability;
     default:

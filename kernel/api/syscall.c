@@ -10,6 +10,7 @@
 #include <core.h>
 #include <counters.h>
 #include <fault.h>
+#include <hooks.h>
 #include <machine.h>
 #include <printk.h>
 #include <sel4/messageinfo.h>
@@ -106,6 +107,8 @@ static void handle_recv(struct tcb *t, bool blocking)
         ep_receive(t, c, blocking);
     else if (c.type == CAP_NOTIFICATION)
         ntfn_wait(t, cap_ptr(c), blocking);
+    else if (NSET_PATCHED && c.type == CAP_NSET)
+        nset_recv(t, c, blocking);
     else
         cap_fault(t, cptr, true);
 }

@@ -15,6 +15,7 @@
 #include <object/notification.h>
 #include <object/irq.h>
 #include <arch/objects.h>
+#include <hooks.h>
 #include <machine.h>
 #include <kstring.h>
 
@@ -47,6 +48,9 @@ static bool cap_region(struct cap c, uintptr_t *base, unsigned *bits)
         return true;
     case CAP_ZOMBIE:
         *bits = c.flag ? seL4_TCBBits : c.size_bits + CNODE_SLOT_BITS;
+        return true;
+    case CAP_NSET:
+        *bits = c.size_bits;
         return true;
     default:
         return false;
@@ -222,8 +226,9 @@ static struct cte *zombie_slots(struct cap z)
     return z.flag ? ((struct tcb *)cap_ptr(z))->slots : (struct cte *)cap_ptr(z);
 }
 
-/* The object of a final cap that holds no slots is finalised at once. */
-static void finalise_leaf(struct cap c)
+/* The object of a final cap that holds no slots is finalised; only a notification set
+ * takes more than one step (0 when done, else ERR_PREEMPTED). */
+static int finalise_leaf(struct cap c)
 {
     switch (c.type) {
     case CAP_FRAME:
@@ -241,9 +246,12 @@ static void finalise_leaf(struct cap c)
     case CAP_IRQ_HANDLER:
         irq_handler_finalise((unsigned)c.data);
         break;
+    case CAP_NSET:
+        return nset_finalise(c);
     default:
         break;
     }
+    return 0;
 }
 
 /* The last cap to a container becomes a zombie; the object itself stops being usable now
@@ -310,7 +318,9 @@ int cte_delete(struct cte *top)
             if (!cte_is_final(slot)) {
                 cte_empty(slot);
             } else if (!cap_is_container(c)) {
-                finalise_leaf(c);
+                int r = finalise_leaf(c);
+                if (r)
+                    return r;
                 cte_empty(slot);
             } else {
                 slot->cap = make_zombie(c);

@@ -2,6 +2,7 @@
 #include <object/endpoint.h>
 #include <object/notification.h>
 #include <core.h>
+#include <hooks.h>
 #include <sel4/messageinfo.h>
 
 /* Message info for "nothing received" (NBRecv with no sender). */
@@ -113,6 +114,9 @@ void ipc_cancel(struct tcb *t)
         break;
     case THREAD_BLOCKED_ON_NOTIFICATION:
         tq_remove(&((struct notification *)t->blocked_on)->queue, t);
+        break;
+    case THREAD_BLOCKED_ON_NSET:
+        nset_hook_cancel_wait(t);
         break;
     case THREAD_BLOCKED_ON_REPLY:
         if (t->replier)

@@ -2,6 +2,7 @@
 #include <object/notification.h>
 #include <object/endpoint.h>
 #include <core.h>
+#include <hooks.h>
 
 static void deliver(struct tcb *t, word_t badge)
 {
@@ -23,11 +24,16 @@ void ntfn_signal(struct notification *n, word_t badge)
         n->word |= badge;
         return;
     }
-    struct tcb *bound = ntfn_bound_tcb(n);
-    if (bound && bound->state == THREAD_BLOCKED_ON_RECV) {
-        ipc_cancel(bound);
-        deliver(bound, badge);
-        return;
+    /* Idle. The bound word is non-zero only for a bound TCB or a set member. */
+    if (unlikely(n->bound)) {
+        if ((n->bound & NTFN_MEMBER) && nset_hook_signal(n, badge))
+            return;
+        struct tcb *bound = ntfn_bound_tcb(n);
+        if (bound->state == THREAD_BLOCKED_ON_RECV) {
+            ipc_cancel(bound);
+            deliver(bound, badge);
+            return;
+        }
     }
     n->word = badge;
     n->bound |= NTFN_ACTIVE;
@@ -39,6 +45,8 @@ void ntfn_wait(struct tcb *t, struct notification *n, bool blocking)
         t->frame.x[0] = n->word;
         n->word = 0;
         n->bound &= ~NTFN_ACTIVE;
+        if (unlikely(n->bound & NTFN_MEMBER))
+            nset_hook_consumed(n);
         return;
     }
     if (!blocking) {
@@ -74,6 +82,8 @@ void ntfn_finalise(struct notification *n)
         thread_set_state(t, THREAD_RESTART);
         sched_append(t);
     }
+    if (n->bound & NTFN_MEMBER)
+        nset_hook_ntfn_deleted(n);
     struct tcb *bound = ntfn_bound_tcb(n);
     if (bound)
         ntfn_unbind(bound);

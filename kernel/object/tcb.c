@@ -317,7 +317,8 @@ int tcb_decode(struct invocation *inv)
         if (c.type != CAP_NOTIFICATION)
             return seL4_InvalidCapability;
         struct notification *n = cap_ptr(c);
-        if (t->bound_ntfn || ntfn_bound_tcb(n) || !tq_empty(&n->queue) ||
+        /* Already bound to a thread, or a notification-set member. */
+        if (t->bound_ntfn || (n->bound & ~NTFN_ACTIVE) || !tq_empty(&n->queue) ||
             !(c.rights & CAP_RIGHT_READ))
             return seL4_IllegalOperation;
         ntfn_bind(n, t);

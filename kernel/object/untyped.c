@@ -9,12 +9,13 @@
 #include <object/tcb.h>
 #include <api/invocation.h>
 #include <arch/objects.h>
+#include <hooks.h>
 #include <kstring.h>
 #include <sel4/invocation.h>
 
 int object_size_bits(word_t type, word_t user_bits, int *err)
 {
-    if (type >= seL4_ObjectTypeCount) {
+    if (type >= seL4_ObjectTypeCount || (type == seL4_NotificationSetObject && !NSET_PATCHED)) {
         *err = seL4_InvalidArgument;
         return -1;
     }
@@ -37,6 +38,8 @@ struct cap object_create(seL4_ObjectType type, void *obj, unsigned user_bits, bo
         return cap_make(CAP_NOTIFICATION, obj, CAP_RIGHTS_ALL, 0, false, 0);
     case seL4_CapTableObject:
         return cap_make(CAP_CNODE, obj, CAP_RIGHTS_ALL, user_bits, false, 0);
+    case seL4_NotificationSetObject:
+        return nset_create(obj, user_bits + seL4_NotificationSetEntryBits);
     default:
         return arch_object_create(type, obj, device);
     }

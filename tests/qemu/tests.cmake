@@ -110,13 +110,13 @@ ns_qemu_test(fault SOURCES ${T}/test_fault.c ${NS_IPC_UTIL}
 ns_qemu_test(irq SOURCES ${T}/test_irq.c ${NS_IPC_UTIL})
 # Fastpath and slow path give the same results; kernel counters (kernel_bench, exact
 # under -icount). The same program on kernel_base, where the counters are refused.
-ns_qemu_test(fastpath SOURCES ${T}/test_fastpath.c ${NS_IPC_UTIL} KERNEL kernel_bench
+ns_qemu_test(fastpath SOURCES ${T}/test_fastpath.c ${NS_IPC_UTIL} KERNEL bench
     RUNNER_ARGS --icount)
 ns_qemu_test(fastpath_base SOURCES ${T}/test_fastpath.c ${NS_IPC_UTIL} DEFINES FASTPATH_BASE)
 # The micro-benchmark (bench/micro.c, image built by bench/CMakeLists.txt) as a smoke
 # test: it must finish and print every row.
 set(NS_MICRO_ROW ",1000,-?[0-9]+[.][0-9]+,-?[0-9]+[.][0-9]+,-?[0-9]+[.][0-9]+$")
-ns_qemu_test(bench_micro IMAGE bench_micro TIMEOUT 120
+ns_qemu_test(bench_micro IMAGE bench_micro KERNEL bench TIMEOUT 120
     RUNNER_ARGS --icount --expect "^# micro,operation,"
         --expect "^micro,null_syscall${NS_MICRO_ROW}"
         --expect "^micro,invalid_syscall${NS_MICRO_ROW}"

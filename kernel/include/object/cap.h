@@ -46,6 +46,7 @@ enum cap_type {
     CAP_VSPACE = seL4_CapType_VSpace,
     CAP_ASID_CONTROL = seL4_CapType_ASIDControl,
     CAP_ASID_POOL = seL4_CapType_ASIDPool,
+    CAP_NSET = seL4_CapType_NotificationSet, /* kernel-patch/ only */
 };
 
 /* Rights bits, as in seL4_CapRights_t. */

@@ -11,7 +11,7 @@
  *      +-- last waiter woken by Signal ------------+---+
  *
  * 32 bytes (seL4_NotificationBits): the queue, the word, and one word that holds the bound
- * TCB and the Active flag (bit 0).
+ * TCB (or, with the notification-set patch, the set member entry) and the Active flag.
  */
 #ifndef OBJECT_NOTIFICATION_H
 #define OBJECT_NOTIFICATION_H
@@ -27,6 +27,7 @@ struct notification {
 _Static_assert(sizeof(struct notification) == (1u << seL4_NotificationBits), "notification size");
 
 #define NTFN_ACTIVE 1ull
+#define NTFN_MEMBER 2ull /* bound points at a notification-set member (kernel-patch/) */
 #define NTFN_FLAGS  7ull
 
 static inline bool ntfn_active(const struct notification *n)
@@ -36,6 +37,8 @@ static inline bool ntfn_active(const struct notification *n)
 
 static inline struct tcb *ntfn_bound_tcb(const struct notification *n)
 {
+    if (n->bound & NTFN_MEMBER)
+        return NULL;
     return (struct tcb *)(uintptr_t)(n->bound & ~NTFN_FLAGS);
 }
 

@@ -35,6 +35,7 @@ enum thread_state {
     THREAD_BLOCKED_ON_RECV,
     THREAD_BLOCKED_ON_REPLY,
     THREAD_BLOCKED_ON_NOTIFICATION,
+    THREAD_BLOCKED_ON_NSET, /* Wait on a notification set (kernel-patch/) */
 };
 
 enum tcb_slot {

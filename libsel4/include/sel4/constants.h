@@ -77,6 +77,7 @@ typedef enum {
     seL4_CapType_VSpace,
     seL4_CapType_ASIDControl,
     seL4_CapType_ASIDPool,
+    seL4_CapType_NotificationSet,
     seL4_CapType_Count,
 } seL4_CapType;
 

@@ -42,6 +42,10 @@ enum invocation_label {
     ARMASIDControlMakePool,
     ARMASIDPoolAssign,
     IRQIssueIRQHandlerTrigger,
+    NotificationSetAdd,
+    NotificationSetRemove,
+    NotificationSetRemoveNotification,
+    NotificationSetSetNotification,
     nInvocationLabels,
 };
 

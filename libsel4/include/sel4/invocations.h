@@ -301,6 +301,87 @@ static inline seL4_Error seL4_ARM_ASIDPool_Assign(seL4_ARM_ASIDPool service, seL
     return seL4_Invoke_(service, ARMASIDPoolAssign, 1, 0, NULL, NULL);
 }
 
+/* ---- Notification sets (kernels with the notification-set patch) ----
+ *
+ * A set holds up to seL4_NotificationSetCapacity(size_bits) member notifications, each at
+ * an entry chosen by the caller (its token, 0 <= token < capacity). Wait blocks until at
+ * least one member is active and returns up to max (token, word) pairs, consuming each
+ * word as seL4_Wait does; Poll returns at once. docs/notification-set.md has the design,
+ * docs/kernel-api.md the errors. */
+
+typedef seL4_CPtr seL4_NotificationSet;
+
+typedef struct {
+    seL4_Word token;
+    seL4_Word word;
+} seL4_NotificationSetEvent;
+
+/* Makes notification (read right needed) a member at entry token. */
+static inline seL4_Error seL4_NotificationSet_Add(seL4_NotificationSet set, seL4_CPtr notification,
+                                                  seL4_Word token)
+{
+    seL4_Word mr[1] = {token};
+    seL4_SetCap(0, notification);
+    return seL4_Invoke_(set, NotificationSetAdd, 1, 1, mr, NULL);
+}
+
+static inline seL4_Error seL4_NotificationSet_Remove(seL4_NotificationSet set, seL4_Word token)
+{
+    seL4_Word mr[1] = {token};
+    return seL4_Invoke_(set, NotificationSetRemove, 0, 1, mr, NULL);
+}
+
+static inline seL4_Error seL4_NotificationSet_RemoveNotification(seL4_NotificationSet set,
+                                                                 seL4_CPtr notification)
+{
+    seL4_SetCap(0, notification);
+    return seL4_Invoke_(set, NotificationSetRemoveNotification, 1, 0, NULL, NULL);
+}
+
+/* The set signals notification (write right needed; cptr 0 clears) when it becomes
+ * non-empty while nobody waits on it: bind that notification to a server's TCB to wait on
+ * an endpoint and the set at once. */
+static inline seL4_Error seL4_NotificationSet_SetNotification(seL4_NotificationSet set,
+                                                              seL4_CPtr notification)
+{
+    seL4_SetCap(0, notification);
+    return seL4_Invoke_(set, NotificationSetSetNotification, 1, 0, NULL, NULL);
+}
+
+/* Wait (blocking) and Poll: seL4_Recv / seL4_NBRecv on the set cap with max in message
+ * register 0. The count comes back in x0 and the pairs in message registers 0.. (token,
+ * word, token, word, ...); the label of the message info is an error (seL4_RangeError for
+ * max 0 or above seL4_NotificationSetMaxEvents, or above 2 without an IPC buffer). */
+static inline int seL4_NotificationSet_Recv_(seL4_Word syscall, seL4_NotificationSet set,
+                                             seL4_Word max, seL4_NotificationSetEvent *events)
+{
+    seL4_Word x0 = set, r[4] = {max, 0, 0, 0};
+    seL4_MessageInfo_t info = seL4_Syscall_(syscall, &x0, seL4_MessageInfo_new(0, 0, 0, 0),
+                                            &r[0], &r[1], &r[2], &r[3]);
+    if (seL4_MessageInfo_get_label(info) != 0)
+        return -(int)seL4_MessageInfo_get_label(info);
+    seL4_Word n = x0;
+    for (seL4_Word i = 0; i < n; i++) {
+        events[i].token = 2 * i < 4 ? r[2 * i] : seL4_GetMR((int)(2 * i));
+        events[i].word = 2 * i + 1 < 4 ? r[2 * i + 1] : seL4_GetMR((int)(2 * i + 1));
+    }
+    return (int)n;
+}
+
+/* Returns the number of events (1..max), or minus a seL4_Error. */
+static inline int seL4_NotificationSet_Wait(seL4_NotificationSet set, seL4_Word max,
+                                            seL4_NotificationSetEvent *events)
+{
+    return seL4_NotificationSet_Recv_(seL4_SysRecv, set, max, events);
+}
+
+/* Returns the number of events (0..max), or minus a seL4_Error. */
+static inline int seL4_NotificationSet_Poll(seL4_NotificationSet set, seL4_Word max,
+                                            seL4_NotificationSetEvent *events)
+{
+    return seL4_NotificationSet_Recv_(seL4_SysNBRecv, set, max, events);
+}
+
 /* ---- Interrupts ---- */
 
 typedef seL4_CPtr seL4_IRQControl;

@@ -17,6 +17,7 @@ typedef enum {
     seL4_ARM_LargePageObject = 6, /* 2 MiB frame */
     seL4_ARM_PageTableObject = 7, /* a translation table below the root */
     seL4_ARM_VSpaceObject = 8,    /* a translation table root (level 0) */
+    seL4_NotificationSetObject = 9, /* kernels with the notification-set patch only */
     seL4_ObjectTypeCount,
 } seL4_ObjectType;
 
@@ -35,6 +36,17 @@ typedef enum {
 /* ASIDs: 16 bits = 7 bits of pool + 9 bits within a pool. */
 #define seL4_NumASIDPoolsBits  7
 #define seL4_ASIDPoolIndexBits 9
+
+/* Notification sets: 2^size_bits entries of 2^seL4_NotificationSetEntryBits bytes; the
+ * first seL4_NotificationSetHeaderEntries hold the header, the rest are members. */
+#define seL4_NotificationSetEntryBits    5
+#define seL4_NotificationSetHeaderEntries 2
+#define seL4_NotificationSetMinBits      2
+#define seL4_NotificationSetMaxBits      20
+#define seL4_NotificationSetCapacity(size_bits)                                               \
+    ((1ul << (size_bits)) - seL4_NotificationSetHeaderEntries)
+/* Most (token, word) pairs one Wait or Poll returns: a full message. */
+#define seL4_NotificationSetMaxEvents 60
 
 /* Untyped sizes (log2 bytes). */
 #define seL4_MinUntypedBits 4
@@ -70,6 +82,10 @@ static inline unsigned seL4_ObjectSizeBits(seL4_Word type, seL4_Word size_bits)
         return seL4_PageTableBits;
     case seL4_ARM_VSpaceObject:
         return seL4_VSpaceBits;
+    case seL4_NotificationSetObject:
+        return size_bits >= seL4_NotificationSetMinBits && size_bits <= seL4_NotificationSetMaxBits
+                   ? (unsigned)size_bits + seL4_NotificationSetEntryBits
+                   : 0;
     default:
         return 0;
     }

@@ -1,0 +1,196 @@
+/*
+ * The notification set's core logic: membership, the ready list, delivery to waiters,
+ * and incremental teardown. Plain C (host unit tests link it). Every function runs with
+ * interrupts masked and keeps invariants I1-I3 (include/nset.h).
+ */
+#include <nset.h>
+#include <core.h>
+#include <kstring.h>
+#include <sel4/messageinfo.h>
+
+void nset_init(struct nset *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+/* Ready list: a FIFO of member entries linked by entry number. */
+static void ready_append(struct nset *s, struct nset_member *m)
+{
+    m->next = NSET_NONE;
+    m->prev = s->ready_tail;
+    if (s->ready_tail)
+        nset_entry(s, s->ready_tail)->next = m->index;
+    else
+        s->ready_head = m->index;
+    s->ready_tail = m->index;
+    m->flags |= MEMBER_READY;
+}
+
+static void ready_remove(struct nset *s, struct nset_member *m)
+{
+    if (m->prev)
+        nset_entry(s, m->prev)->next = m->next;
+    else
+        s->ready_head = m->next;
+    if (m->next)
+        nset_entry(s, m->next)->prev = m->prev;
+    else
+        s->ready_tail = m->prev;
+    m->next = m->prev = NSET_NONE;
+    m->flags &= ~MEMBER_READY;
+}
+
+/* Writes pair i (token, word) into t's message registers (x2.. then the IPC buffer). */
+static void put_pair(struct tcb *t, seL4_IPCBuffer *buf, unsigned i, word_t token, word_t word)
+{
+    unsigned r = 2 * i;
+    if (r < TCB_MSG_REGISTERS)
+        t->frame.x[2 + r] = token;
+    else
+        buf->msg[r] = token;
+    if (r + 1 < TCB_MSG_REGISTERS)
+        t->frame.x[2 + r + 1] = word;
+    else
+        buf->msg[r + 1] = word;
+}
+
+static void finish_reply(struct tcb *t, unsigned n)
+{
+    t->frame.x[0] = n;
+    t->frame.x[1] = seL4_MessageInfo_new(0, 0, 0, 2 * n).words[0];
+}
+
+void nset_add(struct nset *s, uint32_t index, struct notification *n)
+{
+    struct nset_member *m = nset_entry(s, index);
+    m->ntfn = n;
+    m->index = index;
+    m->flags = MEMBER_IN_USE;
+    m->next = m->prev = NSET_NONE;
+    n->bound = (n->bound & NTFN_ACTIVE) | (word_t)(uintptr_t)m | NTFN_MEMBER;
+    s->count++;
+    /* A signal that arrived before the Add is not lost (I1). */
+    if (ntfn_active(n))
+        ready_append(s, m);
+}
+
+void nset_remove(struct nset_member *m)
+{
+    struct nset *s = nset_of(m);
+    if ((m->flags & MEMBER_READY) && !s->teardown)
+        ready_remove(s, m);
+    m->ntfn->bound &= NTFN_ACTIVE;
+    m->ntfn = NULL;
+    m->flags = 0;
+    s->count--;
+}
+
+unsigned nset_take(struct nset *s, struct tcb *t, unsigned max)
+{
+    seL4_IPCBuffer *buf = tcb_ipc_buffer(t);
+    unsigned n = 0;
+    while (n < max && s->ready_head) {
+        struct nset_member *m = nset_entry(s, s->ready_head);
+        struct notification *ntfn = m->ntfn;
+        ready_remove(s, m);
+        put_pair(t, buf, n++, m->index - NSET_HEADER_ENTRIES, ntfn->word);
+        ntfn->word = 0;
+        ntfn->bound &= ~NTFN_ACTIVE;
+    }
+    finish_reply(t, n);
+    return n;
+}
+
+void nset_block(struct nset *s, struct tcb *t, unsigned max)
+{
+    t->blocked_on = s;
+    t->ipc_badge = max;
+    thread_set_state(t, THREAD_BLOCKED_ON_NSET);
+    tq_append(&s->waiters, t);
+}
+
+/* Signals the composition notification, if any (it is never a set member itself). */
+static void notify(struct nset *s)
+{
+    struct cap c = s->notify_slot.cap;
+    if (c.type == CAP_NOTIFICATION)
+        ntfn_signal(cap_ptr(c), c.data);
+}
+
+/*
+ * Signal on an idle member with no thread waiting on the notification itself (the base
+ * kernel handles those cases). A thread waiting on the set gets (token, badge) at once
+ * and the notification stays Idle; otherwise the notification goes Active and joins the
+ * ready list. Returns true: a member's signal is always handled here.
+ */
+bool nset_hook_signal(struct notification *n, word_t badge)
+{
+    struct nset_member *m = ntfn_member(n);
+    struct nset *s = nset_of(m);
+    if (!tq_empty(&s->waiters)) {
+        struct tcb *t = s->waiters.head;
+        tq_remove(&s->waiters, t);
+        t->blocked_on = NULL;
+        put_pair(t, NULL, 0, m->index - NSET_HEADER_ENTRIES, badge);
+        finish_reply(t, 1);
+        thread_set_state(t, THREAD_RUNNING);
+        sched_possible_switch_to(t);
+        return true;
+    }
+    n->word = badge;
+    n->bound |= NTFN_ACTIVE;
+    if (s->teardown)
+        return true; /* being deleted: members stay plain Active notifications */
+    bool was_empty = s->ready_head == NSET_NONE;
+    ready_append(s, m);
+    if (was_empty)
+        notify(s);
+    return true;
+}
+
+/* A thread took an Active member's word by waiting on the notification itself. */
+void nset_hook_consumed(struct notification *n)
+{
+    struct nset_member *m = ntfn_member(n);
+    struct nset *s = nset_of(m);
+    if ((m->flags & MEMBER_READY) && !s->teardown)
+        ready_remove(s, m);
+}
+
+void nset_hook_ntfn_deleted(struct notification *n)
+{
+    nset_remove(ntfn_member(n));
+}
+
+void nset_hook_cancel_wait(struct tcb *t)
+{
+    tq_remove(&((struct nset *)t->blocked_on)->waiters, t);
+}
+
+int nset_teardown(struct nset *s, uint32_t entries)
+{
+    if (!s->teardown) {
+        /* First step: waiters restart (their Recv then fails the lookup), the ready list
+         * is dropped (members keep their Active state and words). */
+        while (!tq_empty(&s->waiters)) {
+            struct tcb *t = s->waiters.head;
+            tq_remove(&s->waiters, t);
+            t->blocked_on = NULL;
+            thread_set_state(t, THREAD_RESTART);
+            sched_append(t);
+        }
+        sched_reschedule_required();
+        s->ready_head = s->ready_tail = NSET_NONE;
+        s->teardown = entries;
+    }
+    while (s->teardown > NSET_HEADER_ENTRIES) {
+        struct nset_member *m = nset_entry(s, --s->teardown);
+        if (m->flags & MEMBER_IN_USE) {
+            m->flags &= ~MEMBER_READY;
+            nset_remove(m);
+        }
+        if (preemption_point())
+            return ERR_PREEMPTED;
+    }
+    return cte_delete(&s->notify_slot);
+}
