@@ -13,53 +13,6 @@ void nset_init(struct nset *s)
     memset(s, 0, sizeof(*s));
 }
 
-/* Ready list: a FIFO of member entries linked by entry number. */
-static void ready_append(struct nset *s, struct nset_member *m)
-{
-    m->next = NSET_NONE;
-    m->prev = s->ready_tail;
-    if (s->ready_tail)
-        nset_entry(s, s->ready_tail)->next = m->index;
-    else
-        s->ready_head = m->index;
-    s->ready_tail = m->index;
-    m->flags |= MEMBER_READY;
-}
-
-static void ready_remove(struct nset *s, struct nset_member *m)
-{
-    if (m->prev)
-        nset_entry(s, m->prev)->next = m->next;
-    else
-        s->ready_head = m->next;
-    if (m->next)
-        nset_entry(s, m->next)->prev = m->prev;
-    else
-        s->ready_tail = m->prev;
-    m->next = m->prev = NSET_NONE;
-    m->flags &= ~MEMBER_READY;
-}
-
-/* Writes pair i (token, word) into t's message registers (x2.. then the IPC buffer). */
-static void put_pair(struct tcb *t, seL4_IPCBuffer *buf, unsigned i, word_t token, word_t word)
-{
-    unsigned r = 2 * i;
-    if (r < TCB_MSG_REGISTERS)
-        t->frame.x[2 + r] = token;
-    else
-        buf->msg[r] = token;
-    if (r + 1 < TCB_MSG_REGISTERS)
-        t->frame.x[2 + r + 1] = word;
-    else
-        buf->msg[r + 1] = word;
-}
-
-static void finish_reply(struct tcb *t, unsigned n)
-{
-    t->frame.x[0] = n;
-    t->frame.x[1] = seL4_MessageInfo_new(0, 0, 0, 2 * n).words[0];
-}
-
 void nset_add(struct nset *s, uint32_t index, struct notification *n)
 {
     struct nset_member *m = nset_entry(s, index);
@@ -71,14 +24,14 @@ void nset_add(struct nset *s, uint32_t index, struct notification *n)
     s->count++;
     /* A signal that arrived before the Add is not lost (I1). */
     if (ntfn_active(n))
-        ready_append(s, m);
+        nset_ready_append(s, m);
 }
 
 void nset_remove(struct nset_member *m)
 {
     struct nset *s = nset_of(m);
     if ((m->flags & MEMBER_READY) && !s->teardown)
-        ready_remove(s, m);
+        nset_ready_remove(s, m);
     m->ntfn->bound &= NTFN_ACTIVE;
     m->ntfn = NULL;
     m->flags = 0;
@@ -92,12 +45,12 @@ unsigned nset_take(struct nset *s, struct tcb *t, unsigned max)
     while (n < max && s->ready_head) {
         struct nset_member *m = nset_entry(s, s->ready_head);
         struct notification *ntfn = m->ntfn;
-        ready_remove(s, m);
-        put_pair(t, buf, n++, m->index - NSET_HEADER_ENTRIES, ntfn->word);
+        nset_ready_remove(s, m);
+        nset_put_pair(t, buf, n++, m->index - NSET_HEADER_ENTRIES, ntfn->word);
         ntfn->word = 0;
         ntfn->bound &= ~NTFN_ACTIVE;
     }
-    finish_reply(t, n);
+    nset_finish_reply(t, n);
     return n;
 }
 
@@ -131,8 +84,8 @@ bool nset_hook_signal(struct notification *n, word_t badge)
         struct tcb *t = s->waiters.head;
         tq_remove(&s->waiters, t);
         t->blocked_on = NULL;
-        put_pair(t, NULL, 0, m->index - NSET_HEADER_ENTRIES, badge);
-        finish_reply(t, 1);
+        nset_put_pair(t, NULL, 0, m->index - NSET_HEADER_ENTRIES, badge);
+        nset_finish_reply(t, 1);
         thread_set_state(t, THREAD_RUNNING);
         sched_possible_switch_to(t);
         return true;
@@ -142,7 +95,7 @@ bool nset_hook_signal(struct notification *n, word_t badge)
     if (s->teardown)
         return true; /* being deleted: members stay plain Active notifications */
     bool was_empty = s->ready_head == NSET_NONE;
-    ready_append(s, m);
+    nset_ready_append(s, m);
     if (was_empty)
         notify(s);
     return true;
@@ -154,7 +107,7 @@ void nset_hook_consumed(struct notification *n)
     struct nset_member *m = ntfn_member(n);
     struct nset *s = nset_of(m);
     if ((m->flags & MEMBER_READY) && !s->teardown)
-        ready_remove(s, m);
+        nset_ready_remove(s, m);
 }
 
 void nset_hook_ntfn_deleted(struct notification *n)
@@ -183,13 +136,16 @@ int nset_teardown(struct nset *s, uint32_t entries)
         s->ready_head = s->ready_tail = NSET_NONE;
         s->teardown = entries;
     }
-    while (s->teardown > NSET_HEADER_ENTRIES) {
+    /* A fixed budget of entries per kernel entry, whatever interrupts do: the longest
+     * kernel entry does not grow with the set's size. The system call restarts for the
+     * next part. */
+    for (unsigned budget = NSET_TEARDOWN_BUDGET; s->teardown > NSET_HEADER_ENTRIES;) {
         struct nset_member *m = nset_entry(s, --s->teardown);
         if (m->flags & MEMBER_IN_USE) {
             m->flags &= ~MEMBER_READY;
             nset_remove(m);
         }
-        if (preemption_point())
+        if (--budget == 0 || preemption_point())
             return ERR_PREEMPTED;
     }
     return cte_delete(&s->notify_slot);

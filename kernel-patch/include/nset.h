@@ -24,11 +24,16 @@
 #include <object/cap.h>
 #include <object/notification.h>
 #include <object/queue.h>
+#include <object/tcb.h>
+#include <sel4/messageinfo.h>
 #include <sel4/objecttype.h>
 
 #define NSET_ENTRY_BITS     seL4_NotificationSetEntryBits
 #define NSET_HEADER_ENTRIES seL4_NotificationSetHeaderEntries
 #define NSET_NONE           0u /* "no entry" in ready-list links: entry 0 is the header */
+
+/* Entries a set's teardown visits per kernel entry (docs/notification-set.md). */
+#define NSET_TEARDOWN_BUDGET 256
 
 #define MEMBER_IN_USE 1u
 #define MEMBER_READY  2u
@@ -67,6 +72,54 @@ static inline struct nset *nset_of(struct nset_member *m)
 static inline struct nset_member *ntfn_member(const struct notification *n)
 {
     return (struct nset_member *)(uintptr_t)(n->bound & ~NTFN_FLAGS);
+}
+
+/* Ready list: a FIFO of member entries linked by entry number. */
+static inline void nset_ready_append(struct nset *s, struct nset_member *m)
+{
+    m->next = NSET_NONE;
+    m->prev = s->ready_tail;
+    if (s->ready_tail)
+        nset_entry(s, s->ready_tail)->next = m->index;
+    else
+        s->ready_head = m->index;
+    s->ready_tail = m->index;
+    m->flags |= MEMBER_READY;
+}
+
+static inline void nset_ready_remove(struct nset *s, struct nset_member *m)
+{
+    if (m->prev)
+        nset_entry(s, m->prev)->next = m->next;
+    else
+        s->ready_head = m->next;
+    if (m->next)
+        nset_entry(s, m->next)->prev = m->prev;
+    else
+        s->ready_tail = m->prev;
+    m->next = m->prev = NSET_NONE;
+    m->flags &= ~MEMBER_READY;
+}
+
+/* Writes pair i (token, word) into t's message registers (x2.. then the IPC buffer). */
+static inline void nset_put_pair(struct tcb *t, seL4_IPCBuffer *buf, unsigned i, word_t token,
+                                 word_t word)
+{
+    unsigned r = 2 * i;
+    if (r < TCB_MSG_REGISTERS)
+        t->frame.x[2 + r] = token;
+    else
+        buf->msg[r] = token;
+    if (r + 1 < TCB_MSG_REGISTERS)
+        t->frame.x[2 + r + 1] = word;
+    else
+        buf->msg[r + 1] = word;
+}
+
+static inline void nset_finish_reply(struct tcb *t, unsigned n)
+{
+    t->frame.x[0] = n;
+    t->frame.x[1] = seL4_MessageInfo_new(0, 0, 0, 2 * n).words[0];
 }
 
 /* Operations on the object. The caller has checked caps and arguments (nset_decode.c);

@@ -28,6 +28,10 @@ void nset_hook_cancel_wait(struct tcb *t);
 /* H9 invocation decode, H10 receive on a set cap */
 int nset_decode(struct invocation *inv);
 void nset_recv(struct tcb *t, struct cap c, bool blocking);
+/* H12 fast paths (return only if the case is not theirs), inline for kernel/api/fastpath.c */
+#ifdef NSET_WANT_FASTPATHS
+#include <nset_fastpath.h>
+#endif
 
 #else
 
@@ -71,6 +75,17 @@ static inline void nset_recv(struct tcb *t, struct cap c, bool blocking)
     (void)t;
     (void)c;
     (void)blocking;
+}
+static inline void nset_fastpath_signal(struct tcb *t, struct notification *n, word_t badge)
+{
+    (void)t;
+    (void)n;
+    (void)badge;
+}
+static inline void nset_fastpath_recv(struct tcb *t, struct cap c)
+{
+    (void)t;
+    (void)c;
 }
 
 #endif

@@ -131,10 +131,23 @@ noreturn void handle_el0_sync(void)
     switch (ec) {
     case EC_SVC64:
         t->frame.fault_ip = t->frame.pc - 4;
-        if (t->frame.x[7] == (word_t)seL4_SysCall)
+        switch ((long)t->frame.x[7]) {
+        case seL4_SysCall:
             fastpath_call(t);
-        else if (t->frame.x[7] == (word_t)seL4_SysReplyRecv)
+            break;
+        case seL4_SysReplyRecv:
             fastpath_reply_recv(t);
+            break;
+        case seL4_SysSend:
+            fastpath_signal(t);
+            break;
+        case seL4_SysRecv:
+        case seL4_SysNBRecv:
+            fastpath_recv(t);
+            break;
+        default:
+            break;
+        }
         preemption_reset();
         handle_syscall(t);
         break;

@@ -37,8 +37,10 @@ static inline bool ntfn_active(const struct notification *n)
 
 static inline struct tcb *ntfn_bound_tcb(const struct notification *n)
 {
+#ifdef CONFIG_NOTIFICATION_SET
     if (n->bound & NTFN_MEMBER)
         return NULL;
+#endif
     return (struct tcb *)(uintptr_t)(n->bound & ~NTFN_FLAGS);
 }
 

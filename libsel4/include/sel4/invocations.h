@@ -42,15 +42,14 @@ static inline seL4_Word seL4_CNode_CapData_new(seL4_Word guard, seL4_Word guardS
 /* Invokes cap with label, the first n words of in[] as message registers (those past the
  * fourth go through the IPC buffer) and ncaps extra caps already set with seL4_SetCap.
  * Returns the error; if out is not NULL it receives the reply's message registers 0..3. */
-static inline seL4_Error seL4_Invoke_(seL4_CPtr cap, seL4_Word label, seL4_Word ncaps,
-                                      seL4_Word n, const seL4_Word in[], seL4_Word out[4])
+static inline seL4_Error seL4_Invoke_(seL4_CPtr cap, seL4_Word label, seL4_Word ncaps, seL4_Word n,
+                                      const seL4_Word in[], seL4_Word out[4])
 {
     for (seL4_Word i = 4; i < n; i++)
         seL4_SetMR((int)i, in[i]);
-    seL4_Word r[4] = {n > 0 ? in[0] : 0, n > 1 ? in[1] : 0, n > 2 ? in[2] : 0,
-                      n > 3 ? in[3] : 0};
-    seL4_MessageInfo_t info = seL4_CallWithMRs(cap, seL4_MessageInfo_new(label, 0, ncaps, n),
-                                               &r[0], &r[1], &r[2], &r[3]);
+    seL4_Word r[4] = {n > 0 ? in[0] : 0, n > 1 ? in[1] : 0, n > 2 ? in[2] : 0, n > 3 ? in[3] : 0};
+    seL4_MessageInfo_t info =
+        seL4_CallWithMRs(cap, seL4_MessageInfo_new(label, 0, ncaps, n), &r[0], &r[1], &r[2], &r[3]);
     if (out) {
         for (int i = 0; i < 4; i++)
             out[i] = r[i];
@@ -124,7 +123,7 @@ static inline seL4_Error seL4_CNode_Revoke(seL4_CNode service, seL4_Word index, 
 }
 
 static inline seL4_Error seL4_CNode_CancelBadgedSends(seL4_CNode service, seL4_Word index,
-                                                     seL4_Uint8 depth)
+                                                      seL4_Uint8 depth)
 {
     seL4_Word mr[2] = {index, depth};
     return seL4_Invoke_(service, CNodeCancelBadgedSends, 0, 2, mr, NULL);
@@ -356,14 +355,26 @@ static inline int seL4_NotificationSet_Recv_(seL4_Word syscall, seL4_Notificatio
                                              seL4_Word max, seL4_NotificationSetEvent *events)
 {
     seL4_Word x0 = set, r[4] = {max, 0, 0, 0};
-    seL4_MessageInfo_t info = seL4_Syscall_(syscall, &x0, seL4_MessageInfo_new(0, 0, 0, 0),
-                                            &r[0], &r[1], &r[2], &r[3]);
-    if (seL4_MessageInfo_get_label(info) != 0)
+    seL4_MessageInfo_t info =
+        seL4_Syscall_(syscall, &x0, seL4_MessageInfo_new(0, 0, 0, 0), &r[0], &r[1], &r[2], &r[3]);
+    if (__builtin_expect(seL4_MessageInfo_get_label(info) != 0, 0))
         return -(int)seL4_MessageInfo_get_label(info);
-    seL4_Word n = x0;
-    for (seL4_Word i = 0; i < n; i++) {
-        events[i].token = 2 * i < 4 ? r[2 * i] : seL4_GetMR((int)(2 * i));
-        events[i].word = 2 * i + 1 < 4 ? r[2 * i + 1] : seL4_GetMR((int)(2 * i + 1));
+    seL4_Word n = x0 < max ? x0 : max; /* the kernel never returns more than max */
+    /* Pairs 0 and 1 arrive in registers, the rest in the IPC buffer. */
+    if (n > 0) {
+        events[0].token = r[0];
+        events[0].word = r[1];
+    }
+    if (n > 1) {
+        events[1].token = r[2];
+        events[1].word = r[3];
+    }
+    if (n > 2) {
+        seL4_IPCBuffer *b = seL4_GetIPCBuffer();
+        for (seL4_Word i = 2; i < n; i++) {
+            events[i].token = b->msg[2 * i];
+            events[i].word = b->msg[2 * i + 1];
+        }
     }
     return (int)n;
 }
