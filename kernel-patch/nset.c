@@ -13,6 +13,49 @@ void nset_init(struct nset *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* Signals the composition notification, if any. A set's composition notification may
+ * itself be a member of another set; that set then takes it as ready (and may wake its
+ * waiter) but does not announce itself in turn: the chain stops after one step, so a
+ * Signal stays O(1) whatever sets are linked (docs/notification-set.md). */
+static bool in_notify;
+
+static void notify(struct nset *s)
+{
+    struct cap c = s->notify_slot.cap;
+    if (c.type != CAP_NOTIFICATION || in_notify)
+        return;
+    in_notify = true;
+    ntfn_signal(cap_ptr(c), c.data);
+    in_notify = false;
+}
+
+/* Member m's notification n has a word for the set (from a Signal, or found Active by an
+ * Add): the first waiting thread gets (token, word) and n stays Idle; otherwise n is Active
+ * and m joins the ready list, announcing the set if it was empty (I1, I2). */
+static void member_ready(struct nset *s, struct nset_member *m, struct notification *n, word_t word)
+{
+    if (!tq_empty(&s->waiters)) {
+        struct tcb *t = s->waiters.head;
+        tq_remove(&s->waiters, t);
+        t->blocked_on = NULL;
+        nset_put_pair(t, NULL, 0, m->index - NSET_HEADER_ENTRIES, word);
+        nset_finish_reply(t, 1);
+        n->word = 0;
+        n->bound &= ~NTFN_ACTIVE;
+        thread_set_state(t, THREAD_RUNNING);
+        sched_possible_switch_to(t);
+        return;
+    }
+    n->word = word;
+    n->bound |= NTFN_ACTIVE;
+    if (s->teardown)
+        return; /* being deleted: members stay plain Active notifications */
+    bool was_empty = s->ready_head == NSET_NONE;
+    nset_ready_append(s, m);
+    if (was_empty)
+        notify(s);
+}
+
 void nset_add(struct nset *s, uint32_t index, struct notification *n)
 {
     struct nset_member *m = nset_entry(s, index);
@@ -22,9 +65,10 @@ void nset_add(struct nset *s, uint32_t index, struct notification *n)
     m->next = m->prev = NSET_NONE;
     n->bound = (n->bound & NTFN_ACTIVE) | (word_t)(uintptr_t)m | NTFN_MEMBER;
     s->count++;
-    /* A signal that arrived before the Add is not lost (I1). */
+    /* A signal that arrived before the Add is not lost: it is delivered or made ready
+     * exactly as if it arrived now. */
     if (ntfn_active(n))
-        nset_ready_append(s, m);
+        member_ready(s, m, n, n->word);
 }
 
 void nset_remove(struct nset_member *m)
@@ -63,12 +107,6 @@ void nset_block(struct nset *s, struct tcb *t, unsigned max)
 }
 
 /* Signals the composition notification, if any (it is never a set member itself). */
-static void notify(struct nset *s)
-{
-    struct cap c = s->notify_slot.cap;
-    if (c.type == CAP_NOTIFICATION)
-        ntfn_signal(cap_ptr(c), c.data);
-}
 
 /*
  * Signal on an idle member with no thread waiting on the notification itself (the base
@@ -79,26 +117,14 @@ static void notify(struct nset *s)
 bool nset_hook_signal(struct notification *n, word_t badge)
 {
     struct nset_member *m = ntfn_member(n);
-    struct nset *s = nset_of(m);
-    if (!tq_empty(&s->waiters)) {
-        struct tcb *t = s->waiters.head;
-        tq_remove(&s->waiters, t);
-        t->blocked_on = NULL;
-        nset_put_pair(t, NULL, 0, m->index - NSET_HEADER_ENTRIES, badge);
-        nset_finish_reply(t, 1);
-        thread_set_state(t, THREAD_RUNNING);
-        sched_possible_switch_to(t);
-        return true;
-    }
-    n->word = badge;
-    n->bound |= NTFN_ACTIVE;
-    if (s->teardown)
-        return true; /* being deleted: members stay plain Active notifications */
-    bool was_empty = s->ready_head == NSET_NONE;
-    nset_ready_append(s, m);
-    if (was_empty)
-        notify(s);
+    member_ready(nset_of(m), m, n, badge);
     return true;
+}
+
+/* A set cap can be moved while its deletion is in progress, but not copied. */
+int nset_hook_derive(struct cap c)
+{
+    return ((struct nset *)cap_ptr(c))->teardown ? seL4_IllegalOperation : seL4_NoError;
 }
 
 /* A thread took an Active member's word by waiting on the notification itself. */

@@ -143,5 +143,6 @@ bool nset_hook_signal(struct notification *n, word_t badge);
 void nset_hook_consumed(struct notification *n);
 void nset_hook_ntfn_deleted(struct notification *n);
 void nset_hook_cancel_wait(struct tcb *t);
+int nset_hook_derive(struct cap c);
 
 #endif

@@ -25,6 +25,8 @@ void nset_hook_consumed(struct notification *n);
 void nset_hook_ntfn_deleted(struct notification *n);
 /* H8 cancelling a blocked Wait */
 void nset_hook_cancel_wait(struct tcb *t);
+/* H13 copying a set cap (refused while the set is being deleted) */
+int nset_hook_derive(struct cap c);
 /* H9 invocation decode, H10 receive on a set cap */
 int nset_decode(struct invocation *inv);
 void nset_recv(struct tcb *t, struct cap c, bool blocking);
@@ -64,6 +66,11 @@ static inline void nset_hook_ntfn_deleted(struct notification *n)
 static inline void nset_hook_cancel_wait(struct tcb *t)
 {
     (void)t;
+}
+static inline int nset_hook_derive(struct cap c)
+{
+    (void)c;
+    return seL4_NoError;
 }
 static inline int nset_decode(struct invocation *inv)
 {

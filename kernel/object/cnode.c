@@ -4,6 +4,7 @@
 #include <object/endpoint.h>
 #include <api/invocation.h>
 #include <arch/objects.h>
+#include <hooks.h>
 #include <sel4/invocation.h>
 
 int cnode_resolve(struct cap root, word_t cptr, unsigned depth, struct cte **slot,
@@ -96,6 +97,9 @@ struct cap cap_derive(struct cte *slot, struct cap c, int *err)
     case CAP_VSPACE:
     case CAP_ASID_POOL:
         return arch_derive_cap(c, err);
+    case CAP_NSET:
+        *err = nset_hook_derive(c);
+        return c;
     default:
         return c;
     }

@@ -126,3 +126,35 @@ ns_qemu_test(bench_micro IMAGE bench_micro KERNEL bench TIMEOUT 120
         --expect "^micro,signal_wait_hi_oneway${NS_MICRO_ROW}"
         --expect "^micro,signal_nowaiter${NS_MICRO_ROW}"
         --expect "^micro,signal_wait_otheras_oneway${NS_MICRO_ROW}")
+# Notification sets (kernel-patch/, docs/notification-set.md), on the patched kernel only.
+# lib/nset_util.c adds helpers on top of lib/kobj.c and lib/ipc_util.c.
+set(NS_NSET_UTIL ${T}/lib/ipc_util.c ${T}/lib/nset_util.c)
+# Retype sizes, Add/Remove, Wait/Poll pairs, FIFO order, coalescing, batching, Add of an
+# Active notification, Remove keeping the word, direct Wait on a member.
+ns_qemu_test(nset_basic SOURCES ${T}/test_nset_basic.c ${NS_NSET_UTIL} KERNEL patched)
+# Every error of the set invocations and of Wait/Poll; each leaves the state unchanged.
+ns_qemu_test(nset_errors SOURCES ${T}/test_nset_errors.c ${NS_NSET_UTIL} KERNEL patched)
+# Retyping a set on the kernel without the patch is InvalidArgument. The image is built
+# with the base kernel; only that run is registered (the patched kernel accepts it).
+if(CMAKE_CROSSCOMPILING)
+    ns_qemu_test(nset_base SOURCES ${T}/test_nset_base.c)
+else()
+    ns_qemu_test(nset_base KERNEL base_image_only)
+endif()
+# Blocked waiters: wake-ups, priorities, FIFO, suspend, deleting sets, members and
+# waiting threads, Revoke of their untyped, other address spaces.
+ns_qemu_test(nset_waiters SOURCES ${T}/test_nset_waiters.c ${NS_NSET_UTIL} KERNEL patched)
+# Composition: a server bound to the set's notification waits on its endpoint and the set;
+# SetNotification and its errors; the virtual timer's notification as a member.
+ns_qemu_test(nset_compose SOURCES ${T}/test_nset_compose.c ${NS_NSET_UTIL} KERNEL patched)
+# A chain of sets (each one's notification a member of the next): one Signal must stay
+# O(1) and must not crash the kernel (kernel counters, exact under -icount).
+ns_qemu_test(nset_chain SOURCES ${T}/test_nset_chain.c ${NS_NSET_UTIL} KERNEL patched_bench
+    TIMEOUT 30 RUNNER_ARGS --icount)
+# Over a million Signals from 4 threads (priorities above, equal to and below the waiter's,
+# two in other VSpaces) to 4,096 members; every Signal is accounted for by its badge bits.
+ns_qemu_test(nset_stress SOURCES ${T}/test_nset_stress.c ${NS_NSET_UTIL} KERNEL patched)
+# Deleting sets of 16 and 65,536 members: the longest kernel entry, members plain again;
+# Add/Remove of 65,536; a set seen while it is being deleted (kernel counters, -icount).
+ns_qemu_test(nset_teardown SOURCES ${T}/test_nset_teardown.c ${NS_NSET_UTIL}
+    KERNEL patched_bench TIMEOUT 120 RUNNER_ARGS --icount)
