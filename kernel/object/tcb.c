@@ -66,7 +66,10 @@ static word_t reg_read(const struct tcb *t, unsigned i)
     unsigned r = user_context_regs[i];
     switch (r) {
     case REG_PC:
-        return t->state == THREAD_RESTART ? t->frame.fault_ip : t->frame.pc;
+        /* Where the thread will continue: a running (or preempted) thread at its saved
+         * pc; any other (inactive, blocked in a system call, restarting) at fault_ip, the
+         * instruction it redoes when it runs again (seL4 reports FaultIP). */
+        return t->state == THREAD_RUNNING ? t->frame.pc : t->frame.fault_ip;
     case REG_SP:
         return t->frame.sp;
     case REG_SPSR:
