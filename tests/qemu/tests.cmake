@@ -154,7 +154,64 @@ ns_qemu_test(nset_chain SOURCES ${T}/test_nset_chain.c ${NS_NSET_UTIL} KERNEL pa
 # Over a million Signals from 4 threads (priorities above, equal to and below the waiter's,
 # two in other VSpaces) to 4,096 members; every Signal is accounted for by its badge bits.
 ns_qemu_test(nset_stress SOURCES ${T}/test_nset_stress.c ${NS_NSET_UTIL} KERNEL patched)
+# posix/: poll, select, descriptors and the event loop (tests/qemu/posix_tests.cmake).
+include(${T}/posix_tests.cmake)
 # Deleting sets of 16 and 65,536 members: the longest kernel entry, members plain again;
 # Add/Remove of 65,536; a set seen while it is being deleted (kernel counters, -icount).
 ns_qemu_test(nset_teardown SOURCES ${T}/test_nset_teardown.c ${NS_NSET_UTIL}
     KERNEL patched_bench TIMEOUT 120 RUNNER_ARGS --icount)
+# libnotifyset (notifyset/, userspace-fallback/): one suite, compiled once (object library
+# notifyset_suite), linked into one image per backend and variant with a one-line object
+# (test_notifyset_config.c) that selects it. Ordering, coalescing, max below the ready
+# count, errors, removal with signals outstanding, add/remove while waiting, many waiters,
+# stress, destroy with events pending, 4,096 members x 100 rounds reclaimed exactly.
+# Entries on the base kernel also run on the patched one (qemu.patched.notifyset_*), where
+# notifyset_best picks the kernel backend.
+if(CMAKE_CROSSCOMPILING)
+    add_library(notifyset_suite OBJECT ${T}/test_notifyset.c ${T}/test_notifyset_errors.c
+        ${T}/test_notifyset_threads.c ${T}/test_notifyset_stress.c
+        ${T}/test_notifyset_reclaim.c ${T}/lib/ns_test.c)
+    target_link_libraries(notifyset_suite PUBLIC qemu_testlib notifyset)
+    target_compile_options(notifyset_suite PRIVATE -mno-outline-atomics)
+endif()
+# ns_notifyset_suite(NAME BACKEND VARIANT OWNED KERNEL): the entry qemu.notifyset_NAME.
+function(ns_notifyset_suite NAME BACKEND VARIANT OWNED KERNEL)
+    ns_qemu_test(notifyset_${NAME} SOURCES ${T}/test_notifyset_config.c KERNEL ${KERNEL}
+        DEFINES NS_TEST_NAME=notifyset_${NAME} NS_TEST_BACKEND=${BACKEND}
+            NS_TEST_VARIANT=${VARIANT} NS_TEST_OWNED=${OWNED})
+    if(CMAKE_CROSSCOMPILING)
+        target_link_libraries(test_notifyset_${NAME} PRIVATE notifyset_suite)
+    endif()
+endfunction()
+ns_notifyset_suite(kernel NS_BACKEND_KERNEL NS_FALLBACK_DEFAULT false patched)
+ns_notifyset_suite(kernel_owned NS_BACKEND_KERNEL NS_FALLBACK_DEFAULT true patched)
+ns_notifyset_suite(fallback_send NS_BACKEND_FALLBACK NS_FALLBACK_SEND false base)
+ns_notifyset_suite(fallback_call NS_BACKEND_FALLBACK NS_FALLBACK_CALL false base)
+ns_notifyset_suite(fallback_pool NS_BACKEND_FALLBACK NS_FALLBACK_POOL true base)
+ns_notifyset_suite(best NS_BACKEND_BEST NS_FALLBACK_DEFAULT false base)
+# The figures that chose the fallback's default variant (userspace-fallback/README.md):
+# instructions, kernel entries and switches per event for each backend and variant, on the
+# kernels with counters under -icount (qemu.notifyset_measure: base kernel, fallback only;
+# qemu.patched.notifyset_measure: with the kernel object).
+set(NS_MEASURE_ROW ",[0-9]+,[0-9]+,[0-9]+[.][0-9]+,[0-9]+[.][0-9]+$")
+ns_qemu_test(notifyset_measure SOURCES ${T}/test_notifyset_measure.c ${T}/lib/ns_test.c
+    KERNEL bench TIMEOUT 120
+    RUNNER_ARGS --icount --summary --expect "^nsmeasure,send_above,wake${NS_MEASURE_ROW}"
+        --expect "^nsmeasure,pool_equal,burst${NS_MEASURE_ROW}")
+if(CMAKE_CROSSCOMPILING)
+    target_link_libraries(test_notifyset_measure PRIVATE notifyset)
+endif()
+# examples/many: one thread waits on 10,000 notifications signalled by four child processes;
+# every signal must arrive once with its sender's badge (images built by examples/). The
+# fallback images also run on the patched kernel (qemu.patched.example_many_*).
+set(NS_MANY_OK "example_many: 10000 notifications, 4 processes, 4 rounds: [0-9]+ events in [0-9]+ waits .*, 0 lost, 0 invented, 0 with a wrong badge")
+ns_qemu_test(example_many_kernel IMAGE example_many_kernel KERNEL patched_bench TIMEOUT 120
+    RUNNER_ARGS --icount --expect "${NS_MANY_OK}")
+ns_qemu_test(example_many_fallback IMAGE example_many_fallback KERNEL bench TIMEOUT 120
+    RUNNER_ARGS --icount --expect "${NS_MANY_OK}")
+ns_qemu_test(example_many_pool IMAGE example_many_pool KERNEL bench TIMEOUT 120
+    RUNNER_ARGS --icount --expect "${NS_MANY_OK}")
+# examples/api: the example program of docs/api.md.
+ns_qemu_test(example_api IMAGE example_api
+    RUNNER_ARGS --expect "api_example: timer signalled .*badge 0x4"
+        --expect "api_example: disk signalled .*badge 0x1" --expect "api_example: done")
