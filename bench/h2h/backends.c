@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "h2h.h"
+#include <notifyset.h>
 #include <rt/cspace.h>
 
 #define BATCH 4096
@@ -264,6 +265,140 @@ static const struct h2h_backend poll_loop = {
     .destroy = nothing,
 };
 
+/* ---- libnotifyset: the fallback variants (and its kernel backend, for its overhead) ---- */
+
+seL4_Word h2h_waiter_prio = H2H_ROOT_PRIO;
+
+struct lib_state {
+    ns_set_t *set;
+    seL4_Word *tokens;
+    seL4_CPtr *owned; /* pool: the slot holding member i's signalling cap */
+};
+
+/* helpers_below: the fallback's helpers run 10 priorities below the waiter (still above
+ * the signalling root task in wake and irq) instead of the library's default, one above. */
+static int lib_create(struct h2h_set *s, ns_backend_t backend, ns_fallback_variant_t variant,
+                      bool helpers_below)
+{
+    struct lib_state *st = calloc(1, sizeof(*st));
+    if (!st)
+        return -seL4_NotEnoughMemory;
+    st->tokens = calloc(s->n, sizeof(*st->tokens));
+    st->owned = calloc(s->n, sizeof(*st->owned));
+    struct ns_config cfg = {.backend = backend,
+                            .capacity = s->n,
+                            .variant = variant,
+                            .waiter_priority = h2h_waiter_prio,
+                            .helper_priority = helpers_below ? h2h_waiter_prio - 10 : 0};
+    int err = st->tokens && st->owned ? ns_set_create(&st->set, &cfg) : -seL4_NotEnoughMemory;
+    if (err) {
+        free(st->tokens);
+        free(st->owned);
+        free(st);
+        return err;
+    }
+    s->state = st;
+    return 0;
+}
+
+static int lib_add(struct h2h_set *s, size_t i)
+{
+    struct lib_state *st = s->state;
+    void *user = (void *)(uintptr_t)i;
+    if (ns_set_variant(st->set) != NS_FALLBACK_POOL ||
+        ns_set_backend(st->set) != NS_BACKEND_FALLBACK)
+        return ns_add(st->set, s->watch_caps[i], user, &st->tokens[i]);
+    /* The pool watches notifications it owns; member i is signalled through its cap. */
+    int err = rt_cspace_alloc(&st->owned[i]);
+    if (err)
+        return -err;
+    err = ns_add_owned(st->set, st->owned[i], user, &st->tokens[i]);
+    if (err) {
+        rt_cspace_free(st->owned[i]);
+        st->owned[i] = 0;
+        return err;
+    }
+    s->signal_caps[i] = st->owned[i];
+    return 0;
+}
+
+static void release_owned(struct lib_state *st, size_t i)
+{
+    if (st->owned[i]) {
+        rt_cspace_free(st->owned[i]);
+        st->owned[i] = 0;
+    }
+}
+
+static int lib_remove(struct h2h_set *s, size_t i)
+{
+    struct lib_state *st = s->state;
+    int err = ns_remove(st->set, st->tokens[i]);
+    release_owned(st, i);
+    return err;
+}
+
+static int lib_wait(struct h2h_set *s, struct h2h_event *ev, size_t max, bool block)
+{
+    struct lib_state *st = s->state;
+    struct ns_event e[H2H_MAX_BATCH];
+    if (max > H2H_MAX_BATCH)
+        max = H2H_MAX_BATCH;
+    size_t first = max < NS_MAX_EVENTS ? max : NS_MAX_EVENTS;
+    int n = block ? ns_wait(st->set, e, first) : ns_poll(st->set, e, first);
+    if (n == (int)first && max > first) {
+        int more = ns_poll(st->set, e + first, max - first);
+        if (more > 0)
+            n += more;
+    }
+    for (int k = 0; k < n; k++) {
+        ev[k].token = (seL4_Word)(uintptr_t)e[k].user;
+        ev[k].word = e[k].badge;
+    }
+    return n;
+}
+
+static void lib_destroy(struct h2h_set *s)
+{
+    struct lib_state *st = s->state;
+    ns_set_destroy(st->set);
+    for (size_t i = 0; i < s->n; i++)
+        release_owned(st, i);
+    free(st->tokens);
+    free(st->owned);
+    free(st);
+    s->state = NULL;
+}
+
+#define LIB_BACKEND(id, label, be, variant, below, sets)                                           \
+    static int id##_create(struct h2h_set *s)                                                      \
+    {                                                                                              \
+        return lib_create(s, be, variant, below);                                                  \
+    }                                                                                              \
+    static const struct h2h_backend id = {                                                         \
+        .name = label,                                                                             \
+        .needs_kernel_set = sets,                                                                  \
+        .can_block = true,                                                                         \
+        .has_members = true,                                                                       \
+        .create = id##_create,                                                                     \
+        .add = lib_add,                                                                            \
+        .remove = lib_remove,                                                                      \
+        .wait = lib_wait,                                                                          \
+        .destroy = lib_destroy,                                                                    \
+    }
+
+LIB_BACKEND(fallback_send, "fallback-send", NS_BACKEND_FALLBACK, NS_FALLBACK_SEND, false, false);
+LIB_BACKEND(fallback_call, "fallback-call", NS_BACKEND_FALLBACK, NS_FALLBACK_CALL, false, false);
+LIB_BACKEND(fallback_pool, "fallback-pool", NS_BACKEND_FALLBACK, NS_FALLBACK_POOL, false, false);
+LIB_BACKEND(fallback_send_low, "fallback-send-low", NS_BACKEND_FALLBACK, NS_FALLBACK_SEND, true,
+            false);
+LIB_BACKEND(fallback_call_low, "fallback-call-low", NS_BACKEND_FALLBACK, NS_FALLBACK_CALL, true,
+            false);
+LIB_BACKEND(lib_kernel, "libnotifyset-kernel", NS_BACKEND_KERNEL, NS_FALLBACK_DEFAULT, false, true);
+
 const struct h2h_backend *const h2h_backends[] = {
-    &kernel_set, &plain_ntfn, &ntfn_badge, &poll_loop, NULL,
+    &kernel_set,        &lib_kernel,    &fallback_send,
+    &fallback_call,     &fallback_pool, &fallback_send_low,
+    &fallback_call_low, &plain_ntfn,    &ntfn_badge,
+    &poll_loop,         NULL,
 };

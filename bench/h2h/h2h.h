@@ -62,12 +62,17 @@ extern const struct h2h_backend *const h2h_backends[];
 int h2h_make_notifications(struct h2h_set *s, size_t n);
 void h2h_free_notifications(struct h2h_set *s);
 
+/* The priority of the thread that will wait on the set being built (the fallback puts its
+ * helpers just above it): the scenario sets it before building. */
+extern seL4_Word h2h_waiter_prio;
+
 /* The kernel in use ("base" or "patched"), found by probing. */
 extern const char *h2h_kernel;
 extern bool h2h_have_sets;
 
 /* Scenarios: each prints its rows for one backend and one n. */
 void h2h_wake(const struct h2h_backend *b, size_t n);
+void h2h_wake_xas(const struct h2h_backend *b, size_t n);
 void h2h_burst(const struct h2h_backend *b, size_t n);
 void h2h_setup(const struct h2h_backend *b, size_t n);
 void h2h_teardown(const struct h2h_backend *b, size_t n);

@@ -56,8 +56,8 @@ int main(void)
            "cswitch_per_event,max_kentry_instr,bytes_per_member\n");
 
     static void (*const scenarios[])(const struct h2h_backend *, size_t) = {
-        h2h_wake, h2h_burst, h2h_setup, h2h_teardown, h2h_irq};
-    static const char *const names[] = {"wake", "burst", "setup", "teardown", "irq"};
+        h2h_wake, h2h_wake_xas, h2h_burst, h2h_setup, h2h_teardown, h2h_irq};
+    static const char *const names[] = {"wake", "wake_xas", "burst", "setup", "teardown", "irq"};
     for (size_t n = 1; n <= H2H_MAX_N; n *= 4) {
         for (const struct h2h_backend *const *b = h2h_backends; *b; b++) {
             if ((*b)->needs_kernel_set && !h2h_have_sets)

@@ -13,8 +13,12 @@
 #include <string.h>
 #include "h2h.h"
 #include <rt/cspace.h>
+#include <rt/process.h>
 #include <rt/thread.h>
 #include <rt/untyped.h>
+#include <rt/vspace.h>
+
+extern const char embedded_bench_h2h_signaller[], embedded_bench_h2h_signaller_end[];
 
 #define ITERS  200
 #define WARMUP 20
@@ -125,6 +129,7 @@ void h2h_wake(const struct h2h_backend *b, size_t n)
 {
     struct h2h_set s;
     double bytes = 0;
+    h2h_waiter_prio = H2H_WAITER_PRIO;
     int err = open_set(&s, b, n, true, &bytes);
     if (err) {
         fail("wake", b, n, err);
@@ -176,6 +181,93 @@ void h2h_wake(const struct h2h_backend *b, size_t n)
     close_set(&s);
 }
 
+/* The signaller of wake_xas: a child process between the root task and the waiter in
+ * priority; it reads the counter into the shared page just before its seL4_Signal. */
+#define XAS_PRIO 120
+
+struct xas {
+    struct rt_process proc;
+    struct rt_object go;
+    volatile seL4_Word *shared;
+};
+
+static int xas_start(struct xas *x, seL4_CPtr target)
+{
+    int err = rt_object_alloc(seL4_NotificationObject, 0, &x->go);
+    if (err)
+        return err;
+    seL4_CPtr caps[2] = {x->go.cap, target};
+    struct rt_process_config cfg = {
+        .priority = XAS_PRIO, .caps = caps, .num_caps = 2, .name = "h2h_signaller"};
+    size_t size = (size_t)(embedded_bench_h2h_signaller_end - embedded_bench_h2h_signaller);
+    if ((err = rt_process_create(&x->proc, embedded_bench_h2h_signaller, size, &cfg)))
+        return err;
+    struct rt_map_request req = {.size = 4096,
+                                 .page_bits = seL4_PageBits,
+                                 .rights = seL4_ReadWrite,
+                                 .attr = seL4_ARM_Default_VMAttributes};
+    seL4_Word page, child;
+    if ((err = rt_vspace_map_new(rt_vspace_self(), &req, &page)) ||
+        (err = rt_process_share(&x->proc, page, seL4_ReadWrite, &child)))
+        return err;
+    x->shared = (volatile seL4_Word *)page;
+    rt_process_info(&x->proc)->words[0] = child;
+    return rt_process_start(&x->proc);
+}
+
+static void xas_stop(struct xas *x)
+{
+    rt_process_destroy(&x->proc);
+    rt_object_free(&x->go);
+    rt_vspace_unmap(rt_vspace_self(), (seL4_Word)x->shared);
+}
+
+/* wake with the signaller in another address space (same measurement as wake). */
+void h2h_wake_xas(const struct h2h_backend *b, size_t n)
+{
+    if (!b->can_block) {
+        h2h_skip("wake_xas", b->name, n, "no thread can block on it");
+        return;
+    }
+    struct h2h_set s;
+    double bytes = 0;
+    h2h_waiter_prio = H2H_WAITER_PRIO;
+    int err = open_set(&s, b, n, true, &bytes);
+    struct rt_thread t;
+    struct xas x = {0};
+    size_t target = n - 1;
+    if (!err)
+        err = start_waiter(&t, &s);
+    if (!err)
+        err = xas_start(&x, s.signal_caps[target]);
+    if (err) {
+        fail("wake_xas", b, n, err);
+        close_set(&s);
+        return;
+    }
+    for (int i = 0; i < WARMUP; i++)
+        seL4_Signal(x.go.cap);
+    struct h2h_counters c;
+    seL4_Word sum = 0;
+    bool right = true;
+    h2h_begin(&c);
+    for (int i = 0; i < ITERS; i++) {
+        seL4_Signal(x.go.cap);
+        sum += woke_at - x.shared[0] - read_pair;
+        right &= woke_token == target;
+    }
+    h2h_end(&c);
+    xas_stop(&x);
+    stop(&t, &s, target);
+    if (!right)
+        printf("# warning: wake_xas %s n=%zu: a wait returned the wrong token\n", b->name, n);
+    /* Counters include the go signal to the child and its return to Wait. */
+    struct h2h_row r = {"wake_xas",  b->name,      n,    1, 1, ITERS, sum, c.kentries,
+                        c.cswitches, c.max_kentry, bytes};
+    h2h_print(&r);
+    close_set(&s);
+}
+
 void h2h_burst(const struct h2h_backend *b, size_t n)
 {
     if (!b->can_block && n > 4096) {
@@ -187,6 +279,7 @@ void h2h_burst(const struct h2h_backend *b, size_t n)
     static const size_t batches[] = {1, H2H_MAX_BATCH};
     struct h2h_set s;
     double bytes = 0;
+    h2h_waiter_prio = H2H_ROOT_PRIO;
     int err = open_set(&s, b, n, true, &bytes);
     if (err) {
         fail("burst", b, n, err);
@@ -233,6 +326,7 @@ void h2h_setup(const struct h2h_backend *b, size_t n)
 {
     struct h2h_set s;
     double bytes = 0;
+    h2h_waiter_prio = H2H_ROOT_PRIO;
     int err = open_set(&s, b, n, false, &bytes);
     struct h2h_counters c;
     if (!err) {
@@ -282,6 +376,7 @@ void h2h_teardown(const struct h2h_backend *b, size_t n)
 {
     struct h2h_set s;
     double bytes = 0;
+    h2h_waiter_prio = H2H_ROOT_PRIO;
     int err = open_set(&s, b, n, true, &bytes);
     if (err) {
         fail("teardown", b, n, err);
@@ -339,6 +434,7 @@ void h2h_irq(const struct h2h_backend *b, size_t n)
     }
     struct h2h_set s;
     double bytes = 0;
+    h2h_waiter_prio = H2H_WAITER_PRIO;
     int err = open_set(&s, b, n, true, &bytes);
     struct rt_thread t;
     if (!err)
