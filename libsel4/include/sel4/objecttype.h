@@ -13,10 +13,10 @@ typedef enum {
     seL4_EndpointObject = 2,
     seL4_NotificationObject = 3,
     seL4_CapTableObject = 4,
-    seL4_ARM_SmallPageObject = 5, /* 4 KiB frame */
-    seL4_ARM_LargePageObject = 6, /* 2 MiB frame */
-    seL4_ARM_PageTableObject = 7, /* a translation table below the root */
-    seL4_ARM_VSpaceObject = 8,    /* a translation table root (level 0) */
+    seL4_ARM_SmallPageObject = 5,   /* 4 KiB frame */
+    seL4_ARM_LargePageObject = 6,   /* 2 MiB frame */
+    seL4_ARM_PageTableObject = 7,   /* a translation table below the root */
+    seL4_ARM_VSpaceObject = 8,      /* a translation table root (level 0) */
     seL4_NotificationSetObject = 9, /* kernels with the notification-set patch only */
     seL4_ObjectTypeCount,
 } seL4_ObjectType;
@@ -39,11 +39,11 @@ typedef enum {
 
 /* Notification sets: 2^size_bits entries of 2^seL4_NotificationSetEntryBits bytes; the
  * first seL4_NotificationSetHeaderEntries hold the header, the rest are members. */
-#define seL4_NotificationSetEntryBits    5
+#define seL4_NotificationSetEntryBits     5
 #define seL4_NotificationSetHeaderEntries 2
-#define seL4_NotificationSetMinBits      2
-#define seL4_NotificationSetMaxBits      20
-#define seL4_NotificationSetCapacity(size_bits)                                               \
+#define seL4_NotificationSetMinBits       2
+#define seL4_NotificationSetMaxBits       20
+#define seL4_NotificationSetCapacity(size_bits)                                                    \
     ((1ul << (size_bits)) - seL4_NotificationSetHeaderEntries)
 /* Most (token, word) pairs one Wait or Poll returns: a full message. */
 #define seL4_NotificationSetMaxEvents 60

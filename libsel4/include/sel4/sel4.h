@@ -57,23 +57,26 @@ static inline void seL4_SetCapReceivePath(seL4_CPtr root, seL4_CPtr index, seL4_
     b->receiveDepth = depth;
 }
 
-/* seL4_Call with message registers 0..3 passed in registers (x2..x5); any pointer may be
- * NULL, meaning zero in and ignored out. */
-static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t info,
-                                                  seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
-                                                  seL4_Word *mr3)
+/* The syscalls that move messages. Each takes and returns message registers 0..3 in x2..x5
+ * (the *WithMRs forms give direct access; the plain forms copy them from and to the IPC
+ * buffer, so seL4_GetMR/seL4_SetMR cover every register). x0 carries the capability in
+ * and the sender's badge out; x1 the message info. */
+static inline seL4_MessageInfo_t seL4_Syscall_(seL4_Word number, seL4_Word *x0_inout,
+                                               seL4_MessageInfo_t info, seL4_Word *mr0,
+                                               seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
-    register seL4_Word x0 __asm__("x0") = dest;
+    register seL4_Word x0 __asm__("x0") = *x0_inout;
     register seL4_Word x1 __asm__("x1") = info.words[0];
     register seL4_Word x2 __asm__("x2") = mr0 ? *mr0 : 0;
     register seL4_Word x3 __asm__("x3") = mr1 ? *mr1 : 0;
     register seL4_Word x4 __asm__("x4") = mr2 ? *mr2 : 0;
     register seL4_Word x5 __asm__("x5") = mr3 ? *mr3 : 0;
-    register seL4_Word x7 __asm__("x7") = (seL4_Word)seL4_SysCall;
+    register seL4_Word x7 __asm__("x7") = number;
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
                      : "r"(x7)
                      : "memory");
+    *x0_inout = x0;
     if (mr0)
         *mr0 = x2;
     if (mr1)
@@ -84,6 +87,16 @@ static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageIn
         *mr3 = x5;
     seL4_MessageInfo_t out = {{x1}};
     return out;
+}
+
+/* seL4_Call with message registers 0..3 passed in registers (x2..x5); any pointer may be
+ * NULL, meaning zero in and ignored out. */
+static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t info,
+                                                  seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
+                                                  seL4_Word *mr3)
+{
+    seL4_Word x0 = dest;
+    return seL4_Syscall_(seL4_SysCall, &x0, info, mr0, mr1, mr2, mr3);
 }
 
 /* seL4_Call: message registers 0..3 travel in registers but are read from and written back
@@ -143,39 +156,6 @@ static inline __attribute__((noreturn)) void seL4_DebugShutdown(seL4_Word status
     __builtin_unreachable();
 }
 
-
-/* The syscalls that move messages. Each takes and returns message registers 0..3 in x2..x5
- * (the *WithMRs forms give direct access; the plain forms copy them from and to the IPC
- * buffer, so seL4_GetMR/seL4_SetMR cover every register). x0 carries the capability in
- * and the sender's badge out; x1 the message info. */
-static inline seL4_MessageInfo_t seL4_Syscall_(seL4_Word number, seL4_Word *x0_inout,
-                                               seL4_MessageInfo_t info, seL4_Word *mr0,
-                                               seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
-{
-    register seL4_Word x0 __asm__("x0") = *x0_inout;
-    register seL4_Word x1 __asm__("x1") = info.words[0];
-    register seL4_Word x2 __asm__("x2") = mr0 ? *mr0 : 0;
-    register seL4_Word x3 __asm__("x3") = mr1 ? *mr1 : 0;
-    register seL4_Word x4 __asm__("x4") = mr2 ? *mr2 : 0;
-    register seL4_Word x5 __asm__("x5") = mr3 ? *mr3 : 0;
-    register seL4_Word x7 __asm__("x7") = number;
-    __asm__ volatile("svc #0"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     : "r"(x7)
-                     : "memory");
-    *x0_inout = x0;
-    if (mr0)
-        *mr0 = x2;
-    if (mr1)
-        *mr1 = x3;
-    if (mr2)
-        *mr2 = x4;
-    if (mr3)
-        *mr3 = x5;
-    seL4_MessageInfo_t out = {{x1}};
-    return out;
-}
-
 #define seL4_IPCBufferMRs_(b) &(b)->msg[0], &(b)->msg[1], &(b)->msg[2], &(b)->msg[3]
 
 static inline void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t info)
@@ -197,8 +177,7 @@ static inline seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender)
 static inline seL4_MessageInfo_t seL4_NBRecv(seL4_CPtr src, seL4_Word *sender)
 {
     seL4_Word x0 = src;
-    seL4_MessageInfo_t info = seL4_Syscall_(seL4_SysNBRecv, &x0,
-                                            seL4_MessageInfo_new(0, 0, 0, 0),
+    seL4_MessageInfo_t info = seL4_Syscall_(seL4_SysNBRecv, &x0, seL4_MessageInfo_new(0, 0, 0, 0),
                                             seL4_IPCBufferMRs_(seL4_GetIPCBuffer()));
     if (sender)
         *sender = x0;
@@ -222,9 +201,8 @@ static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_
     return out;
 }
 
-static inline seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *sender,
-                                                  seL4_Word *mr0, seL4_Word *mr1,
-                                                  seL4_Word *mr2, seL4_Word *mr3)
+static inline seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *sender, seL4_Word *mr0,
+                                                  seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
     seL4_Word x0 = src;
     seL4_MessageInfo_t info =
@@ -273,9 +251,8 @@ static inline void seL4_Wait(seL4_CPtr src, seL4_Word *sender)
 static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
 {
     seL4_Word x0 = src;
-    seL4_MessageInfo_t info = seL4_Syscall_(seL4_SysNBRecv, &x0,
-                                            seL4_MessageInfo_new(0, 0, 0, 0), NULL, NULL, NULL,
-                                            NULL);
+    seL4_MessageInfo_t info = seL4_Syscall_(seL4_SysNBRecv, &x0, seL4_MessageInfo_new(0, 0, 0, 0),
+                                            NULL, NULL, NULL, NULL);
     if (sender)
         *sender = x0;
     return info;
@@ -292,16 +269,16 @@ typedef struct {
 static inline seL4_Error seL4_BenchmarkResetCounters(void)
 {
     seL4_Word x0 = 0;
-    seL4_Syscall_(seL4_SysBenchmarkResetCounters, &x0, seL4_MessageInfo_new(0, 0, 0, 0), NULL,
-                  NULL, NULL, NULL);
+    seL4_Syscall_(seL4_SysBenchmarkResetCounters, &x0, seL4_MessageInfo_new(0, 0, 0, 0), NULL, NULL,
+                  NULL, NULL);
     return (seL4_Error)x0;
 }
 
 static inline seL4_Error seL4_BenchmarkGetCounters(seL4_BenchmarkCounters *c)
 {
     seL4_Word x0 = 0, a = 0, b = 0, m = 0;
-    seL4_Syscall_(seL4_SysBenchmarkGetCounters, &x0, seL4_MessageInfo_new(0, 0, 0, 0), &a, &b,
-                  &m, NULL);
+    seL4_Syscall_(seL4_SysBenchmarkGetCounters, &x0, seL4_MessageInfo_new(0, 0, 0, 0), &a, &b, &m,
+                  NULL);
     c->kernel_entries = a;
     c->context_switches = b;
     c->max_entry_cycles = m;
