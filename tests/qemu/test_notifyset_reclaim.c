@@ -15,20 +15,6 @@
 
 static struct nst_member big[BIG];
 
-static seL4_Word now(void)
-{
-    seL4_Word v;
-    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
-static seL4_Word freq(void)
-{
-    seL4_Word v;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-    return v;
-}
-
 /* One set of n members from m, a few of them signalled, then destroyed. */
 static bool round_trip(struct nst_member *m, size_t n, unsigned signal_every)
 {
@@ -139,12 +125,12 @@ static void test_reclaim_rounds(void)
     }
     bool ok = round_trip(big, BIG, 64); /* page tables, once */
     seL4_Word bytes = rt_untyped_free_bytes(), slots = rt_cspace_free_slots();
-    seL4_Word start = now();
+    seL4_Word start = nst_now();
     for (unsigned r = 0; r < ROUNDS && ok; r++) {
         ok = round_trip(big, BIG, 64 + r);
         nst_progress("4096 x 100");
     }
-    seL4_Word ms = (now() - start) / (freq() / 1000);
+    seL4_Word ms = (nst_now() - start) / (nst_freq() / 1000);
     printf("# 4096 x 100: %lu.%03lu s of QEMU time (generic timer)\n", (unsigned long)(ms / 1000),
            (unsigned long)(ms % 1000));
     CHECK(ok, "a set of 4,096 members created, signalled and destroyed 100 times");

@@ -155,20 +155,6 @@ static volatile seL4_Word progress;
 static const char *volatile stage = "start";
 static struct rt_thread watchdog;
 
-static seL4_Word now(void)
-{
-    seL4_Word v;
-    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
-    return v;
-}
-
-static seL4_Word freq(void)
-{
-    seL4_Word v;
-    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
-    return v;
-}
-
 static void put(const char *s)
 {
     while (*s)
@@ -182,13 +168,13 @@ static void put(const char *s)
 static void *watchdog_main(void *arg)
 {
     (void)arg;
-    seL4_Word seen = progress, since = now(), last = since;
+    seL4_Word seen = progress, since = nst_now(), last = since;
     for (;;) {
-        seL4_Word t = now();
-        if (progress != seen || t - last > freq() / 10) {
+        seL4_Word t = nst_now();
+        if (progress != seen || t - last > nst_freq() / 10) {
             seen = progress;
             since = t;
-        } else if (t - since > freq() * NS_TEST_HANG_SECONDS) {
+        } else if (t - since > nst_freq() * NS_TEST_HANG_SECONDS) {
             put("FAIL - watchdog: nothing ran for seconds, hung in stage: ");
             put(stage);
             put("\n");

@@ -91,4 +91,19 @@ void nst_thread_tests(void);  /* test_notifyset_threads.c */
 void nst_stress_test(void);   /* test_notifyset_stress.c */
 void nst_reclaim_tests(void); /* test_notifyset_reclaim.c */
 
+/* The generic timer's virtual counter and its frequency (EL0 may read both). */
+static inline seL4_Word nst_now(void)
+{
+    seL4_Word v;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+    return v;
+}
+
+static inline seL4_Word nst_freq(void)
+{
+    seL4_Word v;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+    return v;
+}
+
 #endif
